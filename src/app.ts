@@ -1,0 +1,151 @@
+// Builds the Express app from its parts. No listen() here: server.ts listens, tests use the app.
+import { fileURLToPath } from 'node:url';
+import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { listFrameOrigins, type PlatformRegistration } from './courses/service.js';
+import { setUpDemoLms, type DemoLms } from './demo/service.js';
+import type { Clock } from './lib/clock.js';
+import { FrameAncestors, securityHeaders } from './lib/csp.js';
+import { AppError, NotFoundError } from './lib/errors.js';
+import { withoutQuery } from './lib/logger.js';
+import { isHtmx, renderPage, renderView } from './lib/render.js';
+import { SessionTokens } from './lib/session-token.js';
+import { createLtiAdapter, LTI_MOUNT, registerLtijsPlatform, type LtiAdapter } from './lti/provider.js';
+import { registrationUrls } from './lti/registration-info.js';
+import { adminRoutes } from './routes/admin.js';
+import { requireSession } from './routes/auth.js';
+import { courseRoutes } from './routes/course.js';
+import { demoRoutes } from './routes/demo.js';
+import { createLaunchHandlers } from './routes/launch.js';
+import { publicRoutes } from './routes/public.js';
+
+const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  log: Logger;
+  clock: Clock;
+}
+
+export interface BuiltApp {
+  app: Express;
+  lti: LtiAdapter;
+  demo: DemoLms | null;
+  tokens: SessionTokens;
+  /** Registers an LMS with TutorKit (our records and the LTI library's). */
+  registerPlatform(input: PlatformRegistration & { authConfig?: { method: 'JWK_SET' | 'JWK_KEY'; key: string } }): Promise<void>;
+  /** Stops background timers; the caller closes the database. */
+  stop(): void;
+}
+
+export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
+  const { config, database, log, clock } = deps;
+  const { db } = database;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('view engine', 'ejs');
+  app.set('views', root('views'));
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+
+  const tokens = new SessionTokens(config.ltiKey, config.sessionMinutes, clock);
+  const frames = new FrameAncestors(config.frameAncestors);
+  const urls = registrationUrls(config.baseUrl);
+  const refreshFrames = async () => frames.replace(await listFrameOrigins(db));
+
+  const renderStandalone = async (res: Response, view: string, locals: Record<string, unknown>, status = 200) => {
+    // ltijs answers from its own Express app, which has no view engine: render with ours.
+    const body = await renderAppView(app, view, locals);
+    const html = await renderAppView(app, 'layouts/main', { ...locals, body });
+    res.status(status).type('html').send(html);
+  };
+
+  const lti = createLtiAdapter({
+    db,
+    log,
+    ltiKey: config.ltiKey,
+    secureCookies: config.baseUrl.startsWith('https://'),
+    handlers: createLaunchHandlers({ db, tokens, clock, frames, launchUrl: urls.launchUrl, renderStandalone }),
+  });
+
+  const registerPlatform: BuiltApp['registerPlatform'] = async (input) => {
+    const { registerPlatform: register } = await import('./courses/service.js');
+    await register(db, input, (p) =>
+      registerLtijsPlatform({ ...p, authConfig: input.authConfig ?? { method: 'JWK_SET', key: p.keysetUrl ?? '' } }),
+    );
+    await refreshFrames();
+  };
+
+  const demo = config.demo
+    ? await setUpDemoLms(db, config.baseUrl, (p) => registerLtijsPlatform({ ...p, authConfig: { method: 'JWK_KEY', key: JSON.stringify(p.publicJwk) } }), () => clock.now())
+    : null;
+  await refreshFrames();
+  const purge = setInterval(() => void lti.store.purgeExpired().catch((err: unknown) => log.warn({ err }, 'LTI purge failed')), 10 * 60_000);
+  purge.unref();
+
+  app.use(
+    pinoHttp({
+      logger: log,
+      // The first page after a launch carries the token in its query string: log paths only.
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: withoutQuery(req.url) }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+  app.use(securityHeaders(frames));
+  app.use('/static', express.static(root('public'), { maxAge: '1h' }));
+  app.get('/vendor/htmx.min.js', (_req, res) => res.sendFile(root('node_modules/htmx.org/dist/htmx.min.js')));
+  app.get('/vendor/chart.umd.min.js', (_req, res) => res.sendFile(root('node_modules/chart.js/dist/chart.umd.min.js')));
+  app.use(LTI_MOUNT, lti.router);
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+
+  app.use(publicRoutes({ baseUrl: config.baseUrl, database, demo }));
+  if (demo) app.use(demoRoutes(demo, urls.loginUrl));
+  app.use(['/c', '/admin'], requireSession(tokens));
+  app.use(courseRoutes(db));
+  app.use(adminRoutes(db));
+
+  app.use((_req, _res, next) => next(new NotFoundError()));
+  app.use(errorHandler(log));
+
+  return { app, lti, demo, tokens, registerPlatform, stop: () => clearInterval(purge) };
+}
+
+function renderAppView(app: Express, view: string, locals: Record<string, unknown>): Promise<string> {
+  return new Promise((resolve, reject) => app.render(view, locals, (err, html) => (err ? reject(err) : resolve(html))));
+}
+
+function errorHandler(log: Logger): ErrorRequestHandler {
+  return async (err: unknown, req, res, _next) => {
+    const error = err instanceof AppError ? err : null;
+    if (!error) log.error({ err }, 'unhandled error');
+    const status = error?.status ?? 500;
+    const page = error?.page ?? {
+      title: 'Something went wrong',
+      message: 'TutorKit could not complete this request. Nothing you saved before was lost.',
+      next: 'Try again in a moment. If it keeps happening, tell your LMS administrator.',
+    };
+    if (res.headersSent) return;
+    try {
+      if (isHtmx(req)) {
+        // An expired session sends the whole page to the relaunch notice; other errors show in place.
+        if (status === 401) {
+          res.set('HX-Redirect', '/expired').status(401).end();
+          return;
+        }
+        const html = await renderView(res, 'partials/_error', { error: page });
+        res.set({ 'HX-Retarget': '#messages', 'HX-Reswap': 'innerHTML' }).status(status).type('html').send(html);
+        return;
+      }
+      await renderPage(res, 'pages/error', { title: page.title, error: page, needsToken: status === 401 }, status);
+    } catch (renderErr) {
+      log.error({ err: renderErr }, 'error page failed to render');
+      res.status(status).type('text').send(`${page.title}\n\n${page.message}\n\n${page.next ?? ''}`);
+    }
+  };
+}

@@ -1,0 +1,93 @@
+// The only module that reads process.env. Everything else receives a frozen Config.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], {
+    error: 'must be one of true/false, 1/0, yes/no, on/off',
+  })
+  .transform((value) => ['1', 'true', 'yes', 'on'].includes(value));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
+  BASE_URL: z.url({ error: 'must be an absolute URL such as https://tutorkit.example.edu' }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: 'must start with postgres:// or postgresql://' })
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LTI_KEY: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, { error: 'must start with smtp:// or smtps://' }).optional(),
+  DEMO: booleanFlag.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  FRAME_ANCESTORS: z.string().optional(),
+  SESSION_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
+});
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly baseUrl: string;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly ltiKey: string;
+  readonly smtpUrl: string | undefined;
+  readonly demo: boolean;
+  readonly logLevel: string;
+  /** Extra origins allowed to frame TutorKit, besides the registered LMSes. */
+  readonly frameAncestors: readonly string[];
+  /** How long the bearer token handed out at launch stays valid without activity. */
+  readonly sessionMinutes: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(stripEmpty(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.LTI_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  LTI_KEY: required in production (a random secret of at least 32 characters; keep it stable, it encrypts stored LTI keys)',
+    );
+  }
+  if (production && !e.BASE_URL) {
+    throw new ConfigError('Invalid configuration:\n  BASE_URL: required in production (the public https URL the LMS reaches)');
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    ltiKey: e.LTI_KEY ?? readOrCreateDevKey(dataDir),
+    smtpUrl: e.SMTP_URL,
+    demo: e.DEMO ?? !production,
+    logLevel: e.LOG_LEVEL,
+    sessionMinutes: e.SESSION_MINUTES,
+    frameAncestors: (e.FRAME_ANCESTORS ?? '').split(/[\s,]+/).filter(Boolean),
+  });
+}
+
+/** An empty variable (FOO=) means "not set", as a shell user expects. */
+function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => !!entry[1]));
+}
+
+/** Outside production the key is generated once and kept beside the embedded database. */
+function readOrCreateDevKey(dataDir: string): string {
+  const file = path.join(dataDir, 'lti-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32).toString('hex');
+  writeFileSync(file, key + '\n', { mode: 0o600 });
+  return key;
+}

@@ -1,0 +1,160 @@
+// The only place the courses module touches Drizzle. Functions return flat rows.
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { courses, deployments, memberships, platforms, users } from '../db/schema.js';
+import type { Role } from '../lib/session-token.js';
+
+export async function findPlatformByIssuer(db: Db, issuer: string, clientId: string) {
+  const rows = await db
+    .select({ id: platforms.id, name: platforms.name })
+    .from(platforms)
+    .where(and(eq(platforms.issuer, issuer), eq(platforms.clientId, clientId)));
+  return rows[0];
+}
+
+export async function isDeploymentRegistered(db: Db, platformId: string, deploymentId: string): Promise<boolean> {
+  const rows = await db
+    .select({ one: sql<number>`1` })
+    .from(deployments)
+    .where(and(eq(deployments.platformId, platformId), eq(deployments.deploymentId, deploymentId)));
+  return rows.length > 0;
+}
+
+export interface UserInput {
+  platformId: string;
+  sub: string;
+  name: string;
+  givenName: string | null;
+  familyName: string | null;
+  email: string | null;
+  isAdmin: boolean;
+  at: Date;
+}
+
+export async function upsertUser(db: Db, u: UserInput): Promise<string> {
+  const [row] = await db
+    .insert(users)
+    .values({ ...u, lastLaunchAt: u.at })
+    .onConflictDoUpdate({
+      target: [users.platformId, users.sub],
+      // The LMS is the source of truth for names and email; a missing claim keeps what we had.
+      set: {
+        name: u.name,
+        givenName: sql`coalesce(${u.givenName}, ${users.givenName})`,
+        familyName: sql`coalesce(${u.familyName}, ${users.familyName})`,
+        email: sql`coalesce(${u.email}, ${users.email})`,
+        isAdmin: u.isAdmin,
+        lastLaunchAt: u.at,
+        updatedAt: u.at,
+      },
+    })
+    .returning({ id: users.id });
+  return row!.id;
+}
+
+export async function upsertCourse(db: Db, c: { platformId: string; contextId: string; title: string; label: string | null; at: Date }): Promise<string> {
+  const [row] = await db
+    .insert(courses)
+    .values({ platformId: c.platformId, contextId: c.contextId, title: c.title, label: c.label })
+    .onConflictDoUpdate({
+      target: [courses.platformId, courses.contextId],
+      set: { title: c.title, label: sql`coalesce(${c.label}, ${courses.label})`, updatedAt: c.at },
+    })
+    .returning({ id: courses.id });
+  return row!.id;
+}
+
+export async function upsertMembership(db: Db, m: { courseId: string; userId: string; role: Role; ltiRoles: string[]; at: Date }) {
+  await db
+    .insert(memberships)
+    .values({ courseId: m.courseId, userId: m.userId, role: m.role, ltiRoles: m.ltiRoles, lastLaunchAt: m.at })
+    .onConflictDoUpdate({
+      target: [memberships.courseId, memberships.userId],
+      set: { role: m.role, ltiRoles: m.ltiRoles, lastLaunchAt: m.at, updatedAt: m.at },
+    });
+}
+
+/** What the page shell shows: who you are, in which course, as what. */
+export async function findViewer(db: Db, userId: string, courseId: string) {
+  const rows = await db
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      timeZone: users.timeZone,
+      courseId: courses.id,
+      courseTitle: courses.title,
+      courseLabel: courses.label,
+      role: memberships.role,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(courses, eq(courses.id, memberships.courseId))
+    .where(and(eq(memberships.userId, userId), eq(memberships.courseId, courseId)));
+  return rows[0];
+}
+
+export async function countMembersByRole(db: Db, courseId: string) {
+  return db
+    .select({ role: memberships.role, count: sql<number>`count(*)::int` })
+    .from(memberships)
+    .where(eq(memberships.courseId, courseId))
+    .groupBy(memberships.role);
+}
+
+export interface PlatformInput {
+  issuer: string;
+  clientId: string;
+  name: string;
+  authEndpoint: string;
+  tokenEndpoint: string;
+  keysetUrl: string | null;
+  isDemo: boolean;
+}
+
+export async function upsertPlatform(db: Db, p: PlatformInput): Promise<string> {
+  const [row] = await db
+    .insert(platforms)
+    .values(p)
+    .onConflictDoUpdate({
+      target: [platforms.issuer, platforms.clientId],
+      set: { name: p.name, authEndpoint: p.authEndpoint, tokenEndpoint: p.tokenEndpoint, keysetUrl: p.keysetUrl, isDemo: p.isDemo },
+    })
+    .returning({ id: platforms.id });
+  return row!.id;
+}
+
+export async function addDeployments(db: Db, platformId: string, deploymentIds: string[]) {
+  if (deploymentIds.length === 0) return;
+  await db
+    .insert(deployments)
+    .values(deploymentIds.map((deploymentId) => ({ platformId, deploymentId })))
+    .onConflictDoNothing();
+}
+
+export async function listPlatforms(db: Db) {
+  return db
+    .select({
+      id: platforms.id,
+      name: platforms.name,
+      issuer: platforms.issuer,
+      clientId: platforms.clientId,
+      isDemo: platforms.isDemo,
+      deploymentIds: sql<string[]>`coalesce(array_agg(${deployments.deploymentId} order by ${deployments.deploymentId}) filter (where ${deployments.deploymentId} is not null), '{}')`,
+    })
+    .from(platforms)
+    .leftJoin(deployments, eq(deployments.platformId, platforms.id))
+    .groupBy(platforms.id)
+    .orderBy(platforms.name);
+}
+
+export async function addFrameOrigin(db: Db, platformId: string, origin: string) {
+  await db
+    .update(platforms)
+    .set({ frameOrigins: sql`array_append(${platforms.frameOrigins}, ${origin})` })
+    .where(and(eq(platforms.id, platformId), sql`not (${origin} = any(${platforms.frameOrigins}))`));
+}
+
+export async function listPlatformOrigins(db: Db) {
+  return db.select({ issuer: platforms.issuer, authEndpoint: platforms.authEndpoint, frameOrigins: platforms.frameOrigins }).from(platforms);
+}

@@ -1,0 +1,117 @@
+// Who is who in which course: turns a verified launch into our user, course and membership.
+import type { Db } from '../db/client.js';
+import { AppError, ForbiddenError } from '../lib/errors.js';
+import type { Role } from '../lib/session-token.js';
+import * as q from './queries.js';
+
+/** A launch after the LTI layer verified it, in our own words (no LTI claim names). */
+export interface VerifiedLaunch {
+  issuer: string;
+  clientId: string;
+  deploymentId: string;
+  user: { sub: string; name: string; givenName: string | null; familyName: string | null; email: string | null };
+  course: { contextId: string; title: string; label: string | null };
+  role: Role;
+  isAdmin: boolean;
+  ltiRoles: string[];
+  /** Where the LMS wants the person sent back; its origin is the LMS page that frames TutorKit. */
+  returnUrl: string | null;
+}
+
+export interface LaunchOutcome {
+  userId: string;
+  courseId: string;
+  role: Role;
+  isAdmin: boolean;
+}
+
+export class UnknownDeploymentError extends AppError {
+  constructor() {
+    super(403, {
+      title: 'TutorKit is not set up for this course',
+      message: 'This course launched a TutorKit deployment that is not registered with this TutorKit server.',
+      next: 'Ask your LMS administrator to register this deployment ID with TutorKit (npm run register-platform, see the README).',
+    });
+  }
+}
+
+/** Records the launch atomically: either user, course and membership are all stored, or nothing is. */
+export async function recordLaunch(db: Db, launch: VerifiedLaunch, at: Date): Promise<LaunchOutcome> {
+  return db.transaction(async (tx) => {
+    const platform = await q.findPlatformByIssuer(tx, launch.issuer, launch.clientId);
+    if (!platform || !(await q.isDeploymentRegistered(tx, platform.id, launch.deploymentId))) {
+      throw new UnknownDeploymentError();
+    }
+    const userId = await q.upsertUser(tx, { platformId: platform.id, ...launch.user, isAdmin: launch.isAdmin, at });
+    const courseId = await q.upsertCourse(tx, { platformId: platform.id, ...launch.course, at });
+    await q.upsertMembership(tx, { courseId, userId, role: launch.role, ltiRoles: launch.ltiRoles, at });
+    const origin = originOf(launch.returnUrl);
+    if (origin) await q.addFrameOrigin(tx, platform.id, origin);
+    return { userId, courseId, role: launch.role, isAdmin: launch.isAdmin };
+  });
+}
+
+export interface Viewer {
+  userId: string;
+  name: string;
+  email: string | null;
+  timeZone: string | null;
+  courseId: string;
+  courseTitle: string;
+  courseLabel: string | null;
+  role: Role;
+}
+
+/** The person behind a session, as currently stored; a removed membership ends access. */
+export async function findViewer(db: Db, userId: string, courseId: string): Promise<Viewer> {
+  const viewer = await q.findViewer(db, userId, courseId);
+  if (!viewer) throw new ForbiddenError('You are not a member of this course in TutorKit.');
+  return viewer;
+}
+
+export async function summarizeCourse(db: Db, courseId: string): Promise<Record<Role, number>> {
+  const counts: Record<Role, number> = { admin: 0, instructor: 0, tutor: 0, student: 0 };
+  for (const row of await q.countMembersByRole(db, courseId)) counts[row.role] = row.count;
+  return counts;
+}
+
+export interface PlatformRegistration extends q.PlatformInput {
+  deploymentIds: string[];
+}
+
+/**
+ * Registers an LMS (or updates it) with its deployment ids. `registerWithLti` stores what the
+ * LTI library needs (the platform's key source); it runs after our rows so a failure there
+ * leaves a registration that a second run completes.
+ */
+export async function registerPlatform(
+  db: Db,
+  input: PlatformRegistration,
+  registerWithLti: (p: PlatformRegistration) => Promise<void>,
+): Promise<string> {
+  const platformId = await db.transaction(async (tx) => {
+    const id = await q.upsertPlatform(tx, input);
+    await q.addDeployments(tx, id, input.deploymentIds);
+    return id;
+  });
+  await registerWithLti(input);
+  return platformId;
+}
+
+export const listPlatforms = q.listPlatforms;
+
+/** Every origin an LMS may frame TutorKit from: issuers, auth endpoints and origins seen at launch. */
+export async function listFrameOrigins(db: Db): Promise<string[]> {
+  const rows = await q.listPlatformOrigins(db);
+  return rows.flatMap((r) => [r.issuer, r.authEndpoint, ...r.frameOrigins]);
+}
+
+function originOf(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const { origin, protocol } = new URL(url);
+    return protocol === 'https:' || protocol === 'http:' ? origin : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,81 @@
+// Opens the database: embedded PGlite by default, server PostgreSQL when DATABASE_URL is set.
+// Both are driven through the same Drizzle API and the same SQL migrations.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  readonly db: Db;
+  readonly kind: 'pglite' | 'postgres';
+  /** Throws a readable error when the database cannot answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when absent the embedded database is used. */
+  url?: string;
+  /** Folder for the embedded database, or 'memory' for a throwaway one (tests). */
+  dataDir?: string;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openServer(options.url) : openEmbedded(options.dataDir ?? './data');
+}
+
+async function openEmbedded(dataDir: string): Promise<Database> {
+  let target = 'memory://';
+  if (dataDir !== 'memory') {
+    target = path.join(dataDir, 'pglite');
+    mkdirSync(target, { recursive: true });
+  }
+  // PGlite runs queries one at a time and holds other queries back while a transaction is
+  // open, so a transaction is never interleaved with another request's statements.
+  const client = await PGlite.create(target);
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    ping: async () => void (await db.execute(sql`select 1`)),
+    close: async () => {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+async function openServer(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // An idle client that loses its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    ping: async () => {
+      try {
+        await pool.query('select 1');
+      } catch (err) {
+        throw new Error(`Cannot reach PostgreSQL at ${describeUrl(url)}: ${(err as Error).message || String(err)}`);
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** host:port/database without the password, for messages and logs. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}

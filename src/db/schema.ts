@@ -1,0 +1,144 @@
+// Drizzle table definitions. Column names are snake_case in SQL, camelCase in TypeScript.
+// Migrations in drizzle/ are generated from this file (npm run db:generate) and committed.
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+/** An LMS registration: one (issuer, client id) pair. */
+export const platforms = pgTable(
+  'platforms',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    issuer: text('issuer').notNull(),
+    clientId: text('client_id').notNull(),
+    name: text('name').notNull(),
+    authEndpoint: text('auth_endpoint').notNull(),
+    tokenEndpoint: text('token_endpoint').notNull(),
+    keysetUrl: text('keyset_url'),
+    isDemo: boolean('is_demo').notNull().default(false),
+    /** Origins the LMS pages that frame TutorKit were seen on (from launch return URLs). */
+    frameOrigins: text('frame_origins')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('platforms_issuer_client_id_key').on(t.issuer, t.clientId)],
+);
+
+/** The deployment ids an LMS admin created for TutorKit; launches naming any other are refused. */
+export const deployments = pgTable(
+  'deployments',
+  {
+    platformId: uuid('platform_id')
+      .notNull()
+      .references(() => platforms.id, { onDelete: 'cascade' }),
+    deploymentId: text('deployment_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.platformId, t.deploymentId] })],
+);
+
+/** An LTI context: the product guides call it a "community". */
+export const courses = pgTable(
+  'courses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    platformId: uuid('platform_id')
+      .notNull()
+      .references(() => platforms.id, { onDelete: 'cascade' }),
+    contextId: text('context_id').notNull(),
+    title: text('title').notNull(),
+    label: text('label'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('courses_platform_context_key').on(t.platformId, t.contextId)],
+);
+
+/** A person as one platform knows them (platform + LTI `sub`). */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    platformId: uuid('platform_id')
+      .notNull()
+      .references(() => platforms.id, { onDelete: 'cascade' }),
+    sub: text('sub').notNull(),
+    name: text('name').notNull(),
+    givenName: text('given_name'),
+    familyName: text('family_name'),
+    email: text('email'),
+    /** IANA zone name; null until the person's browser or settings tell us. */
+    timeZone: text('time_zone'),
+    isAdmin: boolean('is_admin').notNull().default(false),
+    lastLaunchAt: timestamp('last_launch_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('users_platform_sub_key').on(t.platformId, t.sub)],
+);
+
+export const roleEnum = pgEnum('tutorkit_role', ['admin', 'instructor', 'tutor', 'student']);
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: roleEnum('role').notNull(),
+    /** The LTI role URIs of the last launch, kept for support questions ("why am I a student?"). */
+    ltiRoles: text('lti_roles')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    lastLaunchAt: timestamp('last_launch_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.courseId, t.userId] }), index('memberships_user_idx').on(t.userId)],
+);
+
+/**
+ * ltijs's own records (platform, keys, nonce, state, idtoken, ...), one row per document.
+ * `key` is the document's natural key in its collection; `expires_at` replaces MongoDB's TTL indexes.
+ */
+export const ltiRecords = pgTable(
+  'lti_records',
+  {
+    collection: text('collection').notNull(),
+    key: text('key').notNull(),
+    doc: jsonb('doc').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.collection, t.key] }),
+    index('lti_records_doc_idx').using('gin', t.doc.op('jsonb_path_ops')),
+    index('lti_records_expires_idx').on(t.expiresAt),
+  ],
+);
+
+/** Small site-wide values (for example the demo LMS's signing key). */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: updatedAt(),
+});

@@ -1,0 +1,43 @@
+// The demo course and its people. Used only when DEMO is on.
+import type { Role } from '../lib/session-token.js';
+
+export interface DemoPerson {
+  sub: string;
+  givenName: string;
+  familyName: string;
+  role: Exclude<Role, 'admin'>;
+}
+
+export const DEMO_COURSE = {
+  contextId: 'demo-bio-101',
+  title: 'BIO 101: Introduction to Biology',
+  label: 'BIO 101',
+};
+
+export const DEMO_PEOPLE: readonly DemoPerson[] = [
+  { sub: 'demo-instructor-1', givenName: 'Amara', familyName: 'Okafor', role: 'instructor' },
+  { sub: 'demo-tutor-1', givenName: 'Maya', familyName: 'Chen', role: 'tutor' },
+  { sub: 'demo-tutor-2', givenName: 'Diego', familyName: 'Ramírez', role: 'tutor' },
+  { sub: 'demo-student-1', givenName: 'Priya', familyName: 'Natarajan', role: 'student' },
+  { sub: 'demo-student-2', givenName: 'Liam', familyName: "O'Connor", role: 'student' },
+  { sub: 'demo-student-3', givenName: 'Sofia', familyName: 'Rossi', role: 'student' },
+  { sub: 'demo-student-4', givenName: 'Kwame', familyName: 'Mensah', role: 'student' },
+  { sub: 'demo-student-5', givenName: 'Hannah', familyName: 'Schmidt', role: 'student' },
+  { sub: 'demo-student-6', givenName: 'Yuki', familyName: 'Tanaka', role: 'student' },
+];
+
+/** The LTI role a real LMS would send for each TutorKit role. */
+export const LTI_ROLE_FOR: Record<DemoPerson['role'], string> = {
+  instructor: 'http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor',
+  tutor: 'http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant',
+  student: 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner',
+};
+
+export function fullName(p: DemoPerson): string {
+  return `${p.givenName} ${p.familyName}`;
+}
+
+export function demoEmail(p: DemoPerson): string {
+  const local = `${p.givenName}.${p.familyName}`.normalize('NFD').replace(/[^A-Za-z.]/g, '').toLowerCase();
+  return `${local}@demo.tutorkit.test`;
+}

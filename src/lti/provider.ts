@@ -1,0 +1,183 @@
+// The one place TutorKit talks to ltijs. Outside src/lti nothing knows ltijs exists: the rest of
+// the app receives a VerifiedLaunch and renders AppError pages.
+import type { Request, RequestHandler, Response } from 'express';
+import express from 'express';
+import ltijs from 'ltijs';
+import type { Logger } from 'pino';
+import type { Db } from '../db/client.js';
+import type { VerifiedLaunch } from '../courses/service.js';
+import { AppError } from '../lib/errors.js';
+import { toVerifiedLaunch, type LtiToken } from './claims.js';
+import { pageForLtiError } from './errors.js';
+import { LtiStore } from './store.js';
+
+/** The subset of the ltijs Provider we use (@types/ltijs is out of date). */
+interface LtijsProvider {
+  app: RequestHandler;
+  Database: LtiStore;
+  DeepLinking: { createDeepLinkingMessage(token: LtiToken, items: unknown[], options?: Record<string, string>): Promise<string> };
+  setup(key: string, database: { plugin: LtiStore }, options: Record<string, unknown>): LtijsProvider;
+  onConnect(cb: (token: LtiToken, req: Request, res: Response) => unknown): void;
+  onDeepLinking(cb: (token: LtiToken, req: Request, res: Response) => unknown): void;
+  onInvalidToken(cb: (req: Request, res: Response) => unknown): void;
+  onSessionTimeout(cb: (req: Request, res: Response) => unknown): void;
+  onUnregisteredPlatform(cb: (req: Request, res: Response) => unknown): void;
+  onInactivePlatform(cb: (req: Request, res: Response) => unknown): void;
+  registerPlatform(platform: Record<string, unknown>): Promise<unknown>;
+}
+
+const provider = (ltijs as unknown as { Provider: LtijsProvider }).Provider;
+let store: LtiStore | undefined;
+
+export const LTI_MOUNT = '/lti';
+export const LTI_ROUTES = { login: '/login', launch: '/launch', keys: '/keys' } as const;
+
+export interface LtiHandlers {
+  /** A verified resource-link launch. Respond (usually with a redirect) or throw an AppError. */
+  onLaunch(launch: VerifiedLaunch, res: Response): Promise<void>;
+  /** A verified deep-linking request; `respond` signs the content items for the platform. */
+  onDeepLink(launch: VerifiedLaunch, res: Response, respond: DeepLinkResponder): Promise<void>;
+  /** Renders an error page; the adapter never sends ltijs's JSON to a person. */
+  sendError(res: Response, error: AppError): void;
+}
+
+export interface DeepLinkResponder {
+  returnUrl: string;
+  sign(items: unknown[], message: string): Promise<string>;
+}
+
+export interface LtiAdapter {
+  /** Mount at LTI_MOUNT. */
+  router: express.Router;
+  store: LtiStore;
+}
+
+export interface LtiOptions {
+  db: Db;
+  log: Logger;
+  ltiKey: string;
+  /** https deployments need SameSite=None cookies to work inside the LMS iframe. */
+  secureCookies: boolean;
+  handlers: LtiHandlers;
+}
+
+/**
+ * ltijs allows one Provider per process, so it is set up once; later calls (tests build several
+ * apps in one process) point its store at the new database and replace the handlers.
+ */
+export function createLtiAdapter(options: LtiOptions): LtiAdapter {
+  const { db, log, handlers } = options;
+  if (!store) {
+    store = new LtiStore(db, log);
+    provider.setup(options.ltiKey, { plugin: store }, {
+      appRoute: LTI_ROUTES.launch,
+      loginRoute: LTI_ROUTES.login,
+      keysetRoute: LTI_ROUTES.keys,
+      // Verify the id_token in the POST itself and hand it straight to onConnect: no ltik
+      // redirect and no session cookie. TutorKit issues its own short-lived token instead.
+      ltiaas: true,
+      cors: false,
+      tokenMaxAge: 60,
+      cookies: options.secureCookies ? { secure: true, sameSite: 'None' } : { secure: false, sameSite: 'Lax' },
+    });
+  } else {
+    store.bind(db);
+  }
+  const activeStore = store;
+  const forgetLaunch = async (token: LtiToken) => {
+    await activeStore.Delete('idtoken', { iss: token.iss, clientId: token.clientId, deploymentId: token.deploymentId, user: token.user });
+    await activeStore.Delete('contexttoken', { user: token.user });
+  };
+  installHandlers(handlers, log, forgetLaunch);
+
+  const router = express.Router();
+  router.use(htmlErrorsOnly(handlers, log));
+  router.use(provider.app);
+  return {
+    router,
+    store: activeStore,
+  };
+}
+
+function installHandlers(handlers: LtiHandlers, log: Logger, forget: (token: LtiToken) => Promise<void>): void {
+  const fail = (res: Response, code: string) => {
+    log.warn({ ltiError: code }, 'LTI launch refused');
+    handlers.sendError(res, pageForLtiError(code));
+  };
+  const verified = (kind: 'launch' | 'deepLink') => async (token: LtiToken, _req: Request, res: Response) => {
+    try {
+      const launch = toVerifiedLaunch(token);
+      if (kind === 'launch') return await handlers.onLaunch(launch, res);
+      const responder: DeepLinkResponder = {
+        returnUrl: token.platformContext?.deepLinkingSettings?.deep_link_return_url ?? '',
+        sign: (items, message) => provider.DeepLinking.createDeepLinkingMessage(token, items, { message }),
+      };
+      return await handlers.onDeepLink(launch, res, responder);
+    } catch (err) {
+      // ltijs stored the launch before asking us; a launch we refuse must leave nothing behind.
+      await forget(token);
+      if (err instanceof AppError) {
+        log.warn({ status: err.status, reason: err.page.title }, 'LTI launch refused');
+        return handlers.sendError(res, err);
+      }
+      log.error({ err }, 'LTI launch failed');
+      return fail(res, 'INTERNAL');
+    }
+  };
+  provider.onConnect(verified('launch'));
+  provider.onDeepLinking(verified('deepLink'));
+  provider.onInvalidToken((_req, res) => fail(res, errorCode(res)));
+  provider.onSessionTimeout((_req, res) => fail(res, errorCode(res)));
+  provider.onUnregisteredPlatform((_req, res) => fail(res, 'UNREGISTERED_PLATFORM'));
+  provider.onInactivePlatform((_req, res) => fail(res, 'PLATFORM_NOT_ACTIVATED'));
+}
+
+function errorCode(res: Response): string {
+  const err = res.locals.err as { details?: { message?: string } } | undefined;
+  return err?.details?.message ?? 'UNKNOWN';
+}
+
+/**
+ * A few ltijs paths answer with a JSON error body directly (bad login parameters, an undecodable
+ * URL, internal errors). Catch those on their way out and render a page instead.
+ */
+function htmlErrorsOnly(handlers: LtiHandlers, log: Logger): RequestHandler {
+  return (_req, res, next) => {
+    const send = res.send.bind(res);
+    res.send = ((body?: unknown) => {
+      if (isLtijsError(body)) {
+        res.send = send;
+        const code = String(body.details?.message ?? body.error);
+        log.warn({ ltiError: code }, 'LTI request refused');
+        handlers.sendError(res, pageForLtiError(code));
+        return res;
+      }
+      return send(body);
+    }) as Response['send'];
+    next();
+  };
+}
+
+function isLtijsError(body: unknown): body is { status: number; error: string; details?: { message?: string } } {
+  return typeof body === 'object' && body !== null && typeof (body as { status?: unknown }).status === 'number' && 'error' in body;
+}
+
+/** Registers (or updates) a platform in ltijs's own records; see platforms.ts for ours. */
+export async function registerLtijsPlatform(input: {
+  issuer: string;
+  clientId: string;
+  name: string;
+  authEndpoint: string;
+  tokenEndpoint: string;
+  authConfig: { method: 'JWK_SET' | 'JWK_KEY'; key: string };
+}): Promise<void> {
+  if (!store) throw new Error('createLtiAdapter must run before platforms are registered');
+  await provider.registerPlatform({
+    url: input.issuer,
+    clientId: input.clientId,
+    name: input.name,
+    authenticationEndpoint: input.authEndpoint,
+    accesstokenEndpoint: input.tokenEndpoint,
+    authConfig: input.authConfig,
+  });
+}

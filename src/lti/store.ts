@@ -1,0 +1,192 @@
+// ltijs storage plugin on PostgreSQL (PGlite or server). ltijs was written for MongoDB: it
+// stores schemaless documents, queries them by field equality and relies on TTL indexes for
+// expiry. Here each document is one row of lti_records, matched with jsonb containment.
+import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
+import { and, eq, gt, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db } from '../db/client.js';
+import { ltiRecords } from '../db/schema.js';
+
+type Doc = Record<string, unknown>;
+
+/** The fields that identify a document in each ltijs collection (its unique index in MongoDB). */
+const KEY_FIELDS: Record<string, readonly string[]> = {
+  platform: ['platformUrl', 'clientId'],
+  platformStatus: ['id'],
+  publickey: ['kid'],
+  privatekey: ['kid'],
+  accesstoken: ['platformUrl', 'clientId', 'scopes'],
+  nonce: ['nonce'],
+  state: ['state'],
+  idtoken: ['iss', 'clientId', 'deploymentId', 'user'],
+  contexttoken: ['contextId', 'user'],
+};
+
+/** Seconds a document lives; MongoDB enforced these with TTL indexes, we enforce them in queries. */
+const LIFETIME_SECONDS: Record<string, number> = {
+  idtoken: 24 * 3600,
+  contexttoken: 24 * 3600,
+  accesstoken: 3600,
+  state: 600,
+  // A nonce must outlive every id_token that could carry it; ltijs accepts tokens for at most
+  // tokenMaxAge seconds after iat, and an hour is far beyond that.
+  nonce: 3600,
+};
+
+export class LtiStore {
+  constructor(
+    private db: Db,
+    private readonly log: Logger,
+  ) {}
+
+  /** ltijs holds one store for the life of the process; tests point it at a fresh database. */
+  bind(db: Db): void {
+    this.db = db;
+  }
+
+  async setup(): Promise<boolean> {
+    await this.db.execute(sql`select 1 from lti_records limit 1`);
+    return true;
+  }
+
+  async Close(): Promise<boolean> {
+    // The database belongs to the application, which closes it on shutdown.
+    return true;
+  }
+
+  async Get(encryptionKey: string | false, collection: string, query?: Doc): Promise<Doc[] | false> {
+    const rows = await this.db
+      .select({ doc: ltiRecords.doc, createdAt: ltiRecords.createdAt })
+      .from(ltiRecords)
+      .where(this.matching(collection, query));
+    if (rows.length === 0) return false;
+    return rows.map(({ doc, createdAt }) => {
+      const plain = encryptionKey ? decryptDoc(doc as Doc, encryptionKey) : { ...(doc as Doc) };
+      // ltijs computes access-token expiry from createdAt in milliseconds.
+      return { ...plain, createdAt: createdAt.getTime() };
+    });
+  }
+
+  async Insert(encryptionKey: string | false, collection: string, item: Doc, index?: Doc): Promise<boolean> {
+    const doc = this.toStored(encryptionKey, item, index);
+    // A duplicate key (a replayed nonce, a reused state) fails here, as MongoDB's unique index did.
+    await this.db.insert(ltiRecords).values(this.row(collection, doc));
+    return true;
+  }
+
+  async Replace(encryptionKey: string | false, collection: string, query: Doc, item: Doc, index?: Doc): Promise<boolean> {
+    const doc = this.toStored(encryptionKey, item, index);
+    const row = this.row(collection, doc);
+    await this.db.transaction(async (tx) => {
+      await tx.delete(ltiRecords).where(this.matching(collection, query, true));
+      await tx
+        .insert(ltiRecords)
+        .values(row)
+        .onConflictDoUpdate({
+          target: [ltiRecords.collection, ltiRecords.key],
+          set: { doc: row.doc, createdAt: sql`now()`, expiresAt: row.expiresAt },
+        });
+    });
+    return true;
+  }
+
+  async Modify(encryptionKey: string | false, collection: string, query: Doc, modification: Doc): Promise<boolean> {
+    if (!encryptionKey) {
+      await this.db
+        .update(ltiRecords)
+        .set({ doc: sql`${ltiRecords.doc} || ${JSON.stringify(modification)}::jsonb` })
+        .where(this.matching(collection, query, true));
+      return true;
+    }
+    const rows = await this.db
+      .select({ key: ltiRecords.key, doc: ltiRecords.doc })
+      .from(ltiRecords)
+      .where(this.matching(collection, query, true))
+      .limit(1);
+    const found = rows[0];
+    if (!found) return true;
+    const stored = found.doc as Doc;
+    const updated = { ...decryptDoc(stored, encryptionKey), ...modification };
+    const index = Object.fromEntries(Object.entries(stored).filter(([k]) => k !== 'iv' && k !== 'data'));
+    await this.db
+      .update(ltiRecords)
+      .set({ doc: { ...index, ...encrypt(JSON.stringify(updated), encryptionKey) } })
+      .where(and(eq(ltiRecords.collection, collection), eq(ltiRecords.key, found.key)));
+    return true;
+  }
+
+  /** ltijs calls Delete without awaiting it, so it must never reject: a failure is logged instead. */
+  async Delete(collection: string, query: Doc): Promise<boolean> {
+    try {
+      await this.db.delete(ltiRecords).where(this.matching(collection, query, true));
+      return true;
+    } catch (err) {
+      this.log.warn({ err, collection }, 'could not delete LTI records');
+      return false;
+    }
+  }
+
+  /** Removes expired documents; run periodically so the table does not grow without bound. */
+  async purgeExpired(now = new Date()): Promise<number> {
+    const deleted = await this.db.delete(ltiRecords).where(lt(ltiRecords.expiresAt, now)).returning({ key: ltiRecords.key });
+    return deleted.length;
+  }
+
+  private matching(collection: string, query: Doc | undefined, includeExpired = false): SQL | undefined {
+    const conditions: (SQL | undefined)[] = [eq(ltiRecords.collection, collection)];
+    const key = query && keyOf(collection, query);
+    if (key) conditions.push(eq(ltiRecords.key, key));
+    if (query && Object.keys(query).length > 0) {
+      conditions.push(sql`${ltiRecords.doc} @> ${JSON.stringify(query)}::jsonb`);
+    }
+    if (!includeExpired) {
+      conditions.push(or(isNull(ltiRecords.expiresAt), gt(ltiRecords.expiresAt, sql`now()`)));
+    }
+    return and(...conditions);
+  }
+
+  private toStored(encryptionKey: string | false, item: Doc, index?: Doc): Doc {
+    if (!encryptionKey) return stripUndefined(item);
+    if (!index) throw new Error('MISSING_PARAMS');
+    return { ...stripUndefined(index), ...encrypt(JSON.stringify(item), encryptionKey) };
+  }
+
+  private row(collection: string, doc: Doc) {
+    const lifetime = LIFETIME_SECONDS[collection];
+    return {
+      collection,
+      key: keyOf(collection, doc) ?? randomUUID(),
+      doc,
+      expiresAt: lifetime ? sql`now() + make_interval(secs => ${lifetime})` : null,
+    };
+  }
+}
+
+function keyOf(collection: string, doc: Doc): string | undefined {
+  const fields = KEY_FIELDS[collection];
+  if (!fields || fields.some((f) => doc[f] === undefined || doc[f] === null)) return undefined;
+  return JSON.stringify(fields.map((f) => doc[f]));
+}
+
+/** jsonb cannot hold undefined; MongoDB dropped such fields too. */
+function stripUndefined(doc: Doc): Doc {
+  return JSON.parse(JSON.stringify(doc)) as Doc;
+}
+
+// ltijs's encryption contract: AES-256-CBC, key = sha256(secret), hex iv and hex data.
+function cipherKey(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
+
+function encrypt(text: string, secret: string): { iv: string; data: string } {
+  const iv = randomBytes(16);
+  const cipher = createCipheriv('aes-256-cbc', cipherKey(secret), iv);
+  const data = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+  return { iv: iv.toString('hex'), data: data.toString('hex') };
+}
+
+function decryptDoc(doc: Doc, secret: string): Doc {
+  const decipher = createDecipheriv('aes-256-cbc', cipherKey(secret), Buffer.from(String(doc.iv), 'hex'));
+  const text = Buffer.concat([decipher.update(Buffer.from(String(doc.data), 'hex')), decipher.final()]).toString('utf8');
+  return JSON.parse(text) as Doc;
+}

@@ -1,0 +1,42 @@
+// What happens after the LTI layer has verified a launch: record who came from which course,
+// hand out a short-lived token, and send the person to their role's home.
+import type { Response } from 'express';
+import type { Db } from '../db/client.js';
+import { recordLaunch } from '../courses/service.js';
+import type { Clock } from '../lib/clock.js';
+import type { FrameAncestors } from '../lib/csp.js';
+import type { SessionTokens } from '../lib/session-token.js';
+import { launchErrors } from '../lti/errors.js';
+import type { LtiHandlers } from '../lti/provider.js';
+import { homePathFor, TOKEN_FIELD } from './auth.js';
+
+export interface LaunchDeps {
+  db: Db;
+  tokens: SessionTokens;
+  clock: Clock;
+  frames: FrameAncestors;
+  launchUrl: string;
+  renderStandalone(res: Response, view: string, locals: Record<string, unknown>, status?: number): Promise<void>;
+}
+
+export function createLaunchHandlers(deps: LaunchDeps): LtiHandlers {
+  return {
+    onLaunch: async (launch, res) => {
+      const outcome = await recordLaunch(deps.db, launch, deps.clock.now());
+      deps.frames.add(launch.returnUrl);
+      const token = await deps.tokens.issue(outcome);
+      // The page removes the token from the address bar at once (public/js/app.js).
+      res.redirect(303, `${homePathFor(outcome)}?${TOKEN_FIELD}=${encodeURIComponent(token)}`);
+    },
+    onDeepLink: async (launch, res, responder) => {
+      if (launch.role !== 'instructor' && launch.role !== 'admin') throw launchErrors.deepLinkNotAllowed();
+      await recordLaunch(deps.db, launch, deps.clock.now());
+      const item = { type: 'ltiResourceLink', title: 'TutorKit', text: 'Tutoring sessions, reports and early alerts', url: deps.launchUrl };
+      const jwt = await responder.sign([item], 'TutorKit was added to your course.');
+      await deps.renderStandalone(res, 'pages/lti/deep-link', { title: 'Add TutorKit to your course', returnUrl: responder.returnUrl, jwt, course: launch.course });
+    },
+    sendError: (res, error) => {
+      void deps.renderStandalone(res, 'pages/error', { title: error.page.title, error: error.page }, error.status);
+    },
+  };
+}

@@ -1,0 +1,42 @@
+// Pages anyone can reach without a launch: registration info, the Canvas key, health, expiry.
+import { Router } from 'express';
+import type { Database } from '../db/client.js';
+import { canvasDeveloperKey, registrationUrls } from '../lti/registration-info.js';
+import type { DemoLms } from '../demo/service.js';
+import { fullName } from '../demo/people.js';
+import { renderPage } from '../lib/render.js';
+import { SessionExpiredError } from '../lib/errors.js';
+
+export function publicRoutes(deps: { baseUrl: string; database: Database; demo: DemoLms | null }): Router {
+  const router = Router();
+
+  router.get('/', async (_req, res) => {
+    const people = deps.demo?.people ?? [];
+    const byRole = (role: string) => people.filter((p) => p.role === role).map((p) => ({ sub: p.sub, name: fullName(p) }));
+    await renderPage(res, 'pages/home', {
+      title: 'TutorKit',
+      urls: registrationUrls(deps.baseUrl),
+      demo: deps.demo ? { instructor: byRole('instructor'), tutor: byRole('tutor'), student: byRole('student') } : null,
+    });
+  });
+
+  router.get('/lti-config.json', (_req, res) => {
+    res.json(canvasDeveloperKey(deps.baseUrl));
+  });
+
+  router.get('/healthz', async (_req, res) => {
+    try {
+      await deps.database.ping();
+      res.json({ status: 'ok', database: deps.database.kind });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: deps.database.kind });
+    }
+  });
+
+  router.get('/expired', async (_req, res) => {
+    const error = new SessionExpiredError();
+    await renderPage(res, 'pages/error', { title: error.page.title, error: error.page }, error.status);
+  });
+
+  return router;
+}
