@@ -1,0 +1,14 @@
+import { startTestApp } from '../support/app.js';
+import { launchBrowser, openPage, launchFromDemo } from './support.js';
+const app = await startTestApp({ demo: true });
+const browser = await launchBrowser();
+const { page } = await openPage(browser, { viewport: { width: 375, height: 700 } });
+page.on('response', (r) => { if (r.status() >= 400) console.log('resp', r.status(), r.url()); });
+await page.goto(app.baseUrl + '/');
+const m = () => page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: innerWidth, wide: [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5).map((e) => e.tagName + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().right)).slice(0, 10) }));
+console.log('home', await m());
+await launchFromDemo(page, app.baseUrl, 'student', "Liam O'Connor");
+console.log('student', await m());
+await launchFromDemo(page, app.baseUrl, 'instructor', 'Amara Okafor');
+console.log('portal', await m());
+await browser.close(); await app.close();

@@ -1,0 +1,112 @@
+// Shared pieces for the browser tests: Debian's Chromium (never a downloaded browser), a page that
+// records what went wrong in it, axe-core accessibility checks and screenshots.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const AXE_PATH = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
+export const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
+
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** A page plus everything the browser complained about while it was open. */
+export interface WatchedPage {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught script errors and console errors (CSP violations show up here too). */
+  problems: string[];
+}
+
+export async function openPage(browser: Browser, options: { viewport?: { width: number; height: number } } = {}): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error on ${page.url()}: ${msg.text()}`);
+  });
+  return { context, page, problems };
+}
+
+/**
+ * Console errors a test expects and does not count as problems: the page a reload lands on before
+ * public/js/app.js retries with the remembered token answers 401 by design.
+ */
+export function unexpectedProblems(problems: string[]): string[] {
+  return problems.filter((p) => !/Failed to load resource: the server responded with a status of 401/.test(p));
+}
+
+interface AxeNode {
+  target: unknown[];
+}
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: AxeNode[];
+}
+
+/** Runs axe-core on the page as it is now and fails with a readable list of violations. */
+export async function expectNoAxeViolations(page: Page): Promise<void> {
+  // The page's CSP allows only same-origin scripts, so axe is evaluated from the test side
+  // (DevTools evaluation is not subject to the page's CSP) when the script tag is refused.
+  const present = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
+  if (!present) {
+    await page.addScriptTag({ path: AXE_PATH }).catch(() => undefined);
+    const injected = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
+    if (!injected) {
+      const { readFile } = await import('node:fs/promises');
+      await page.evaluate(await readFile(AXE_PATH, 'utf8'));
+    }
+  }
+  const violations = await page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+  }, AXE_TAGS);
+  const report = violations
+    .map((v) => {
+      const targets = v.nodes.map((n) => `      ${n.target.map(String).join(' >> ')}`).join('\n');
+      return `  - ${v.id} (${v.impact ?? 'no impact'}): ${v.help}\n    ${v.helpUrl}\n${targets}`;
+    })
+    .join('\n');
+  expect(violations, `axe found ${violations.length} violation(s) on ${page.url()}:\n${report}`).to.deep.equal([]);
+}
+
+/** Saves a full-page screenshot into test-results/ (git-ignored) and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = `${RESULTS_DIR}${name}.png`;
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+export type DemoRole = 'instructor' | 'tutor' | 'student';
+
+/**
+ * Launches from the home page's demo form as the given person and waits until the browser has
+ * gone through the demo LMS's auto-submitting OIDC forms and landed on a TutorKit role page.
+ */
+export async function launchFromDemo(page: Page, baseUrl: string, role: DemoRole, person: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByLabel('Person').and(page.locator(`#demo-${role}`)).selectOption({ label: person });
+  await Promise.all([
+    page.waitForURL((url) => /^\/(c\/[^/]+\/(sessions|portal)|admin\/settings)$/.test(url.pathname), { waitUntil: 'load' }),
+    page.getByRole('button', { name: `Launch as ${role}` }).click(),
+  ]);
+}
+
+/** The part of the URL a person sees in the address bar, for assertions about tokens in it. */
+export function addressBar(page: Page): URL {
+  return new URL(page.url());
+}
