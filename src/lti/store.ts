@@ -92,10 +92,22 @@ export class LtiStore {
 
   async Modify(encryptionKey: string | false, collection: string, query: Doc, modification: Doc): Promise<boolean> {
     if (!encryptionKey) {
-      await this.db
-        .update(ltiRecords)
-        .set({ doc: sql`${ltiRecords.doc} || ${JSON.stringify(modification)}::jsonb` })
-        .where(this.matching(collection, query, true));
+      // The row key follows the document: ltijs's updatePlatformById changes platformUrl and
+      // clientId this way, and Get by the new pair must find the row (and the old pair be free).
+      const changes = stripUndefined(modification);
+      await this.db.transaction(async (tx) => {
+        const rows = await tx
+          .select({ key: ltiRecords.key, doc: ltiRecords.doc })
+          .from(ltiRecords)
+          .where(this.matching(collection, query, true));
+        for (const row of rows) {
+          const doc = { ...(row.doc as Doc), ...changes };
+          await tx
+            .update(ltiRecords)
+            .set({ doc, key: keyOf(collection, doc) ?? row.key })
+            .where(and(eq(ltiRecords.collection, collection), eq(ltiRecords.key, row.key)));
+        }
+      });
       return true;
     }
     const rows = await this.db

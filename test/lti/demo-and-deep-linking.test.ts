@@ -1,0 +1,124 @@
+import { expect } from 'chai';
+import { decodeJwt } from 'jose';
+import { registerSimulator, startTestApp, type TestApp } from '../support/app.js';
+import { getWithToken, h1Of, people } from '../support/launch.js';
+import { CookieJar, MESSAGE_TYPES, PlatformSimulator, ROLES } from '../support/platform-simulator.js';
+import { getPage, postForm } from '../support/http-client.js';
+
+/** Pulls the hidden inputs and action out of an auto-submitting form page. */
+function formOf(html: string): { action: string; fields: Record<string, string> } {
+  const action = html.match(/<form method="post" action="([^"]+)"/)?.[1] ?? '';
+  const fields: Record<string, string> = {};
+  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    fields[name!] = value!.replace(/&#34;/g, '"').replace(/&amp;/g, '&').replace(/&#39;/g, "'");
+  }
+  return { action: action.replace(/&amp;/g, '&'), fields };
+}
+
+describe('Demo LMS', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ demo: true });
+  });
+  after(async () => app.close());
+
+  for (const [sub, name, heading] of [
+    ['demo-instructor-1', 'Amara Okafor', 'Client portal'],
+    ['demo-tutor-2', 'Diego Ramírez', 'My sessions'],
+    ['demo-student-3', 'Sofia Rossi', 'My sessions'],
+  ] as const) {
+    it(`When a newcomer launches as ${name}, then a real OIDC launch lands on "${heading}"`, async () => {
+      const jar = new CookieJar();
+      const start = await postForm(`${app.baseUrl}/demo-lms/launch`, { person: sub }, { jar });
+      const login = formOf(await start.text());
+      expect(login.action).to.equal(`${app.baseUrl}/lti/login`);
+      expect(login.fields.login_hint).to.equal(sub);
+      const toAuth = await postForm(login.action, login.fields, { jar });
+      expect(toAuth.status).to.equal(302);
+      const authPage = await getPage(new URL(toAuth.headers.get('location')!, app.baseUrl), { jar });
+      const launch = formOf(await authPage.text());
+      expect(decodeJwt(launch.fields.id_token!)).to.include({ sub, name });
+      const landed = await postForm(launch.action, launch.fields, { jar });
+      expect(landed.status).to.equal(303);
+      const home = new URL(landed.headers.get('location')!, app.baseUrl);
+      const page = await fetch(home);
+      const html = await page.text();
+      expect(h1Of(html)).to.equal(heading);
+      expect(html).to.contain(name);
+      expect(html).to.contain('BIO 101: Introduction to Biology');
+    });
+  }
+
+  it('When the demo course is seeded, then the portal counts one instructor, two tutors and six students', async () => {
+    const jar = new CookieJar();
+    const start = formOf(await (await postForm(`${app.baseUrl}/demo-lms/launch`, { person: 'demo-instructor-1' }, { jar })).text());
+    const toAuth = await postForm(start.action, start.fields, { jar });
+    const launch = formOf(await (await getPage(new URL(toAuth.headers.get('location')!, app.baseUrl), { jar })).text());
+    const home = (await postForm(launch.action, launch.fields, { jar })).headers.get('location')!;
+    const html = await (await fetch(new URL(home, app.baseUrl))).text();
+    expect(html).to.match(/<dt>Students<\/dt><dd>6<\/dd>/);
+    expect(html).to.match(/<dt>Tutors<\/dt><dd>2<\/dd>/);
+    expect(html).to.match(/<dt>Instructors<\/dt><dd>1<\/dd>/);
+  });
+
+  it('When someone asks the demo LMS to launch a person who is not in the course, then they get a 422 page', async () => {
+    const res = await postForm(`${app.baseUrl}/demo-lms/launch`, { person: 'nobody' });
+    expect(res.status).to.equal(422);
+    expect(await res.text()).to.contain('Choose someone from the demo course');
+  });
+
+  it('When the demo authorization endpoint gets a bad request, then it refuses with a clear page', async () => {
+    const res = await fetch(`${app.baseUrl}/demo-lms/auth?scope=openid&response_type=code`);
+    expect(res.status).to.equal(422);
+    expect(await res.text()).to.contain('response_type must be id_token');
+  });
+});
+
+describe('Demo mode off', () => {
+  it('When DEMO is off, then the home page offers no demo and the demo LMS does not exist', async () => {
+    const app = await startTestApp({ demo: false });
+    try {
+      const html = await (await fetch(app.baseUrl + '/')).text();
+      expect(html).not.to.contain('Try the demo');
+      expect((await fetch(`${app.baseUrl}/demo-lms/auth`)).status).to.equal(404);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('Deep linking', () => {
+  let app: TestApp;
+  let sim: PlatformSimulator;
+  before(async () => {
+    sim = await PlatformSimulator.start();
+    app = await startTestApp();
+    await registerSimulator(app, sim);
+  });
+  after(async () => {
+    await app.close();
+    await sim.close();
+  });
+
+  it('When an instructor adds TutorKit through deep linking, then the platform receives a signed TutorKit link', async () => {
+    const result = await sim.launch(app.tool, { user: people.instructor(), messageType: MESSAGE_TYPES.deepLinking });
+    expect(result.status).to.equal(200);
+    expect(h1Of(result.body)).to.equal('Add TutorKit to your course');
+    const form = formOf(result.body);
+    expect(form.action).to.equal(`${sim.url}/deep-link-return`);
+    const returned = await postForm(form.action, { JWT: form.fields.JWT! });
+    expect(returned.status).to.be.lessThan(400);
+    const [record] = sim.deepLinkResponses();
+    expect(record!.error, record!.error).to.equal(undefined);
+    const items = record!.payload!['https://purl.imsglobal.org/spec/lti-dl/claim/content_items'] as { type: string; url: string }[];
+    expect(items).to.deep.equal([{ type: 'ltiResourceLink', title: 'TutorKit', text: 'Tutoring sessions, reports and early alerts', url: app.tool.launchUrl }]);
+  });
+
+  it('When a deep-linked instructor later launches, then they reach the portal of that course', async () => {
+    const result = await sim.launch(app.tool, { user: { ...people.instructor(), roles: [ROLES.instructor] } });
+    expect(result.status).to.equal(303);
+    const home = new URL(result.location!, app.baseUrl);
+    const token = home.searchParams.get('lt')!;
+    expect(h1Of(await (await getWithToken(app, home.pathname, token)).text())).to.equal('Client portal');
+  });
+});

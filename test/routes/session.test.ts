@@ -1,0 +1,93 @@
+// The bearer token after launch: where it travels, when it ends, and that it is never logged.
+import { expect } from 'chai';
+import { fixedClock, registerSimulator, startTestApp, type TestApp } from '../support/app.js';
+import { getWithToken, h1Of, launchAs, people, type Launched } from '../support/launch.js';
+import { PlatformSimulator } from '../support/platform-simulator.js';
+
+describe('Session token after launch', () => {
+  let app: TestApp;
+  let sim: PlatformSimulator;
+  const clock = fixedClock(new Date());
+  let launched: Launched;
+
+  before(async () => {
+    sim = await PlatformSimulator.start();
+    app = await startTestApp({ clock, sessionMinutes: 60 });
+    await registerSimulator(app, sim);
+  });
+  beforeEach(async () => {
+    clock.set(new Date());
+    launched = await launchAs(app, sim, { user: people.student() });
+  });
+  after(async () => {
+    await app.close();
+    await sim.close();
+  });
+
+  it('When the first page loads with the token in its URL, then the page script removes it from the address bar', async () => {
+    const res = await fetch(new URL(`${launched.path}?lt=${launched.token}`, app.baseUrl));
+    expect(res.status).to.equal(200);
+    expect(h1Of(await res.text())).to.equal('My sessions');
+    // The browser side is covered by the e2e test; here, check the script that does it is served.
+    const script = await (await fetch(new URL('/static/js/app.js', app.baseUrl))).text();
+    expect(script).to.contain('history.replaceState');
+    expect(res.headers.get('referrer-policy')).to.equal('no-referrer');
+  });
+
+  it('When a page is requested with the token in the Authorization header (htmx), then it is served', async () => {
+    const res = await getWithToken(app, launched.path, launched.token, { 'HX-Request': 'true', 'HX-Boosted': 'true' });
+    expect(res.status).to.equal(200);
+    expect(await res.text()).to.contain('Priya Natarajan');
+  });
+
+  it('When the session has expired, then a full page says to relaunch from the course', async () => {
+    clock.set(new Date(Date.now() + 61 * 60_000));
+    const res = await getWithToken(app, launched.path, launched.token);
+    const html = await res.text();
+    expect(res.status).to.equal(401);
+    expect(h1Of(html)).to.equal('Your TutorKit session has ended');
+    expect(html).to.contain('open TutorKit again');
+    expect(html).not.to.contain('Priya Natarajan');
+  });
+
+  it('When an htmx request carries an expired token, then it answers 401 with HX-Redirect to the relaunch page', async () => {
+    clock.set(new Date(Date.now() + 61 * 60_000));
+    const res = await getWithToken(app, launched.path, launched.token, { 'HX-Request': 'true' });
+    expect(res.status).to.equal(401);
+    expect(res.headers.get('hx-redirect')).to.equal('/expired');
+    const notice = await fetch(new URL('/expired', app.baseUrl));
+    expect(h1Of(await notice.text())).to.equal('Your TutorKit session has ended');
+  });
+
+  it('When a forged token is sent, then the request is refused like an expired one', async () => {
+    const [header, payload] = launched.token.split('.');
+    const forged = `${header}.${payload}.${'A'.repeat(43)}`;
+    const res = await getWithToken(app, launched.path, forged);
+    expect(res.status).to.equal(401);
+  });
+
+  it('When more than half the session has passed, then the response carries a fresh token that keeps working', async () => {
+    clock.set(new Date(Date.now() + 40 * 60_000));
+    const early = await getWithToken(app, launched.path, launched.token);
+    const fresh = early.headers.get('x-tutorkit-token');
+    expect(fresh).to.be.a('string').and.not.equal(launched.token);
+    clock.set(new Date(Date.now() + 90 * 60_000));
+    expect((await getWithToken(app, launched.path, launched.token)).status, 'old token expired').to.equal(401);
+    expect((await getWithToken(app, launched.path, fresh!)).status, 'fresh token works').to.equal(200);
+  });
+
+  it('When early in the session, then no new token is sent', async () => {
+    const res = await getWithToken(app, launched.path, launched.token);
+    expect(res.headers.get('x-tutorkit-token')).to.equal(null);
+  });
+
+  it('When launches and pages have been served, then no token or id_token appears in the logs', async () => {
+    await fetch(new URL(`${launched.path}?lt=${launched.token}`, app.baseUrl));
+    await getWithToken(app, launched.path, launched.token);
+    const logs = app.logs.join('');
+    expect(logs).to.contain(launched.path);
+    expect(logs).not.to.contain(launched.token);
+    expect(logs).not.to.contain(launched.result.idToken);
+    expect(logs).not.to.contain(launched.result.idToken.split('.')[1]!);
+  });
+});
