@@ -46,21 +46,21 @@ export interface Config {
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(stripEmpty(env));
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  const raw = stripEmpty(env);
+  const parsed = EnvSchema.safeParse(raw);
+  // Every problem in one message, so an operator fixes them in one go rather than one per restart.
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (raw.NODE_ENV === 'production') {
+    if (!raw.LTI_KEY) {
+      problems.push('LTI_KEY: required in production (a random secret of at least 32 characters; keep it stable, it encrypts stored LTI keys)');
+    }
+    if (!raw.BASE_URL) problems.push('BASE_URL: required in production (the public https URL the LMS reaches)');
+  }
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  if (production && !e.LTI_KEY) {
-    throw new ConfigError(
-      'Invalid configuration:\n  LTI_KEY: required in production (a random secret of at least 32 characters; keep it stable, it encrypts stored LTI keys)',
-    );
-  }
-  if (production && !e.BASE_URL) {
-    throw new ConfigError('Invalid configuration:\n  BASE_URL: required in production (the public https URL the LMS reaches)');
-  }
   const dataDir = path.resolve(e.DATA_DIR);
   return Object.freeze({
     env: e.NODE_ENV,
@@ -77,15 +77,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
 }
 
-/** An empty variable (FOO=) means "not set", as a shell user expects. */
+/** An empty or blank variable (FOO=, FOO=" ") means "not set", as a shell user expects. */
 function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => !!entry[1]));
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => !!entry[1]?.trim()));
 }
 
 /** Outside production the key is generated once and kept beside the embedded database. */
 function readOrCreateDevKey(dataDir: string): string {
   const file = path.join(dataDir, 'lti-key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) {
+    const stored = readFileSync(file, 'utf8').trim();
+    // An empty or truncated file would otherwise surface later as ltijs's MISSING_ENCRYPTION_KEY stack trace.
+    if (stored.length < 32) {
+      throw new ConfigError(
+        `Invalid configuration:\n  LTI_KEY: ${file} holds no usable key (fewer than 32 characters); set LTI_KEY, or delete the file to generate a new one`,
+      );
+    }
+    return stored;
+  }
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32).toString('hex');
   writeFileSync(file, key + '\n', { mode: 0o600 });

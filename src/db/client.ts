@@ -17,6 +17,8 @@ export interface Database {
   readonly kind: 'pglite' | 'postgres';
   /** Throws a readable error when the database cannot answer. */
   ping(): Promise<void>;
+  /** Runs `work` while holding a server-wide lock, so only one instance migrates at a time. */
+  exclusively<T>(lockId: number, work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,8 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     db,
     kind: 'pglite',
     ping: async () => void (await db.execute(sql`select 1`)),
+    // One process owns an embedded database: there is nobody to exclude.
+    exclusively: (_lockId, work) => work(),
     close: async () => {
       if (!client.closed) await client.close();
     },
@@ -63,7 +67,18 @@ async function openServer(url: string): Promise<Database> {
       try {
         await pool.query('select 1');
       } catch (err) {
-        throw new Error(`Cannot reach PostgreSQL at ${describeUrl(url)}: ${(err as Error).message || String(err)}`);
+        throw new Error(`no answer: ${(err as Error).message || String(err)}`);
+      }
+    },
+    exclusively: async (lockId, work) => {
+      // A session-level lock on a connection of its own, held while the work uses the pool.
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [lockId]);
+        return await work();
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [lockId]).catch(() => undefined);
+        client.release();
       }
     },
     close: () => pool.end(),

@@ -1,6 +1,5 @@
 // Applies the committed SQL migrations in drizzle/ at start-up.
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { Database } from './client.js';
@@ -15,8 +14,5 @@ export async function applyMigrations(database: Database): Promise<void> {
     return;
   }
   // Several instances may start at once against one server: let one migrate at a time.
-  await database.db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`);
-    await migratePg(tx as never, { migrationsFolder });
-  });
+  await database.exclusively(MIGRATION_LOCK, () => migratePg(database.db as never, { migrationsFolder }));
 }

@@ -11,6 +11,8 @@ export interface LtiToken {
   deploymentId: string;
   userInfo?: { given_name?: string; family_name?: string; name?: string; email?: string };
   platformContext?: {
+    /** ltijs's key for this launch's context token. */
+    contextId?: string;
     context?: { id?: string; label?: string; title?: string };
     resource?: { id?: string; title?: string };
     roles?: string[];

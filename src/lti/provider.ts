@@ -86,7 +86,7 @@ export function createLtiAdapter(options: LtiOptions): LtiAdapter {
   const activeStore = store;
   const forgetLaunch = async (token: LtiToken) => {
     await activeStore.Delete('idtoken', { iss: token.iss, clientId: token.clientId, deploymentId: token.deploymentId, user: token.user });
-    await activeStore.Delete('contexttoken', { user: token.user });
+    await activeStore.Delete('contexttoken', { contextId: token.platformContext?.contextId, user: token.user });
   };
   installHandlers(handlers, log, forgetLaunch);
 

@@ -231,10 +231,11 @@ describe('LTI store (ltijs storage plugin)', () => {
     it('When a row was encrypted by ltijs itself (its Database.Encrypt), then the store decrypts it', async () => {
       const { createRequire } = await import('node:module');
       const require = createRequire(import.meta.url);
-      const LtijsDatabase = require('ltijs/dist/Utils/Database.js') as new () => {
-        Encrypt(data: string, secret: string): Promise<{ iv: string; data: string }>;
+      // Encrypt uses no instance state; the constructor wants a MongoDB configuration.
+      const ltijsDatabase = require('ltijs/dist/Utils/Database.js') as {
+        prototype: { Encrypt(data: string, secret: string): Promise<{ iv: string; data: string }> };
       };
-      const encrypted = await new LtijsDatabase().Encrypt(JSON.stringify({ key: 'FROM-LTIJS', kid: 'kid-9' }), KEY);
+      const encrypted = await ltijsDatabase.prototype.Encrypt(JSON.stringify({ key: 'FROM-LTIJS', kid: 'kid-9' }), KEY);
       await database.db.insert(ltiRecords).values({
         collection: 'publickey',
         key: JSON.stringify(['kid-9']),
