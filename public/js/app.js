@@ -3,6 +3,7 @@
 (function () {
   'use strict';
   var FIELD = 'lt';
+  var RETRIED = 'retried';
   var STORE_KEY = 'tutorkit-token';
   var token = null;
 
@@ -14,21 +15,24 @@
     try { return sessionStorage.getItem(STORE_KEY); } catch (e) { return null; }
   }
 
-  // 1. Take the token from the first page load's URL, then remove it from history.
   var url = new URL(window.location.href);
+  var needsToken = document.body && document.body.dataset.needsToken === 'true';
+
+  // 1. Take the token from the first page load's URL, then remove it (and any retry mark) from history.
   var fromUrl = url.searchParams.get(FIELD);
-  if (fromUrl) {
-    remember(fromUrl);
+  if (fromUrl) remember(fromUrl);
+  else token = recall();
+  if (!needsToken && (url.searchParams.has(FIELD) || url.searchParams.has(RETRIED))) {
     url.searchParams.delete(FIELD);
+    url.searchParams.delete(RETRIED);
     window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
-  } else {
-    token = recall();
   }
 
-  // 2. A reload lost the token from the URL: try once more with the one this tab remembers.
-  if (document.body && document.body.dataset.needsToken === 'true' && token && !url.searchParams.has('retried')) {
+  // 2. A reload lost the token from the URL: try once with the one this tab remembers. The mark
+  //    stops a loop when that token has expired too.
+  if (needsToken && token && !url.searchParams.has(RETRIED)) {
     url.searchParams.set(FIELD, token);
-    url.searchParams.set('retried', '1');
+    url.searchParams.set(RETRIED, '1');
     window.location.replace(url.toString());
     return;
   }
@@ -37,13 +41,24 @@
   document.addEventListener('htmx:configRequest', function (event) {
     if (token) event.detail.headers['Authorization'] = 'Bearer ' + token;
   });
+  // Going Back re-fetches the page (no history cache, it would keep personal data in storage).
+  document.addEventListener('htmx:historyCacheMiss', function (event) {
+    if (token) event.detail.xhr.setRequestHeader('Authorization', 'Bearer ' + token);
+  });
   document.addEventListener('htmx:afterRequest', function (event) {
     var xhr = event.detail.xhr;
     var next = xhr && xhr.getResponseHeader('X-TutorKit-Token');
     if (next) remember(next);
   });
 
-  // 4. Plain forms that leave for another system (demo LMS, deep linking) submit themselves.
+  // 4. After a boosted navigation, move focus to the new page's content so it is announced.
+  document.addEventListener('htmx:afterSettle', function (event) {
+    if (!event.detail.boosted) return;
+    var main = document.getElementById('main');
+    if (main) main.focus();
+  });
+
+  // 5. Plain forms that leave for another system (demo LMS, deep linking) submit themselves.
   function autosubmit() {
     var form = document.querySelector('form[data-autosubmit]');
     if (form) form.submit();

@@ -71,8 +71,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     close: async () => {
       built.stop();
       await closeServer(server);
-      await database.close();
-      await drop();
+      try {
+        await database.close();
+      } finally {
+        await drop();
+      }
     },
   };
 }
