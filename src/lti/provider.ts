@@ -64,6 +64,10 @@ export interface LtiOptions {
 /**
  * ltijs allows one Provider per process, so it is set up once; later calls (tests build several
  * apps in one process) point its store at the new database and replace the handlers.
+ *
+ * ltijs's deploy() is never called: in serverless mode it only runs the store's setup() (our
+ * start-up already checked the database) and installs a SIGINT handler that exits the process,
+ * and on a database failure it exits with code 0. server.ts owns start-up and shutdown instead.
  */
 export function createLtiAdapter(options: LtiOptions): LtiAdapter {
   const { db, log, handlers } = options;
