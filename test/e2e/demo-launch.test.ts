@@ -232,7 +232,8 @@ describe('Demo launch in a browser', () => {
     await launchFromDemo(page, app.baseUrl, 'instructor', INSTRUCTOR);
     await header().getByRole('link', { name: 'My sessions' }).click();
     await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id), 'focus moves to the new content').to.equal('main');
+    // Focus moves to the new content once htmx has settled the swap.
+    await page.waitForFunction(() => document.activeElement?.id === 'main', undefined, { timeout: 5000 });
     await page.goBack();
     await page.getByRole('heading', { level: 1, name: 'Client portal' }).waitFor({ timeout: 5000 });
   });
