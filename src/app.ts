@@ -67,7 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     db,
     log,
     ltiKey: config.ltiKey,
-    secureCookies: config.baseUrl.startsWith('https://'),
+    baseUrl: config.baseUrl,
     handlers: createLaunchHandlers({ db, tokens, clock, frames, launchUrl: urls.launchUrl, renderStandalone }),
   });
 
@@ -83,7 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     ? await setUpDemoLms(db, config.baseUrl, (p) => registerLtijsPlatform({ ...p, authConfig: { method: 'JWK_KEY', key: JSON.stringify(p.publicJwk) } }), () => clock.now())
     : null;
   await refreshFrames();
-  const purge = setInterval(() => void lti.store.purgeExpired().catch((err: unknown) => log.warn({ err }, 'LTI purge failed')), 10 * 60_000);
+  const purge = setInterval(() => void lti.purgeExpired(clock.now()).catch((err: unknown) => log.warn({ err }, 'LTI purge failed')), 10 * 60_000);
   purge.unref();
 
   app.use(

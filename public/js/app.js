@@ -1,9 +1,8 @@
-// TutorKit's only page script. It keeps the launch token out of the address bar and sends it
-// with every htmx request, so nothing depends on cookies (which LMS iframes often block).
+// TutorKit's page script. After a launch, the person's token lives only in this page (and this
+// tab's sessionStorage) and travels in the Authorization header of htmx requests, so nothing
+// depends on cookies, which LMS frames often block, and no token ever sits in a URL.
 (function () {
   'use strict';
-  var FIELD = 'lt';
-  var RETRIED = 'retried';
   var STORE_KEY = 'tutorkit-token';
   var token = null;
 
@@ -14,34 +13,86 @@
   function recall() {
     try { return sessionStorage.getItem(STORE_KEY); } catch (e) { return null; }
   }
-
-  var url = new URL(window.location.href);
-  var needsToken = document.body && document.body.dataset.needsToken === 'true';
-
-  // 1. Take the token from the first page load's URL, then remove it (and any retry mark) from history.
-  var fromUrl = url.searchParams.get(FIELD);
-  if (fromUrl) remember(fromUrl);
-  else token = recall();
-  if (!needsToken && (url.searchParams.has(FIELD) || url.searchParams.has(RETRIED))) {
-    url.searchParams.delete(FIELD);
-    url.searchParams.delete(RETRIED);
-    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+  function parseJson(text) {
+    try { return JSON.parse(text); } catch (e) { return null; }
+  }
+  function show(id) {
+    var el = document.getElementById(id);
+    if (el) el.hidden = false;
+  }
+  function refuseLaunch() {
+    var opening = document.getElementById('lti-launch-opening');
+    if (opening) opening.hidden = true;
+    show('lti-launch-refused');
   }
 
-  // 2. A reload lost the token from the URL: try once with the one this tab remembers. The mark
-  //    stops a loop when that token has expired too.
-  if (needsToken && token && !url.searchParams.has(RETRIED)) {
-    url.searchParams.set(FIELD, token);
-    url.searchParams.set(RETRIED, '1');
-    window.location.replace(url.toString());
-    return;
+  /** Loads a TutorKit page into this document with the token, as a boosted link would. */
+  function loadPage(path) {
+    return window.htmx.ajax('GET', path, { target: 'body', swap: 'innerHTML' }).then(function () {
+      window.history.replaceState(null, '', path);
+    });
   }
 
-  // 3. Every htmx request carries the token in a header; a refreshed token replaces it.
+  function storageFor(check) {
+    return window.TutorKitPlatformStorage({ win: window, target: check.target, origin: check.origin });
+  }
+
+  /** The launch's state and nonce must be in the LMS window's storage: it started this login. */
+  function verifyWithPlatform(check) {
+    var storage = storageFor(check);
+    return Promise.all([storage.get(check.keys.state), storage.get(check.keys.nonce)]).then(function (values) {
+      if (values[0] !== check.state || values[1] !== check.nonce) throw new Error('the platform does not know this launch');
+    });
+  }
+
+  // Login step with platform storage: store state and nonce in the LMS window, then continue.
+  function runLogin(el) {
+    var storage = parseJson(el.dataset.storage);
+    var proceed = function () { window.location.replace(el.dataset.authUrl); };
+    if (!storage) return proceed();
+    var platform = storageFor(storage);
+    // If the platform cannot store, continue anyway: the state cookie may still work.
+    Promise.all([platform.put(storage.keys.state, storage.state), platform.put(storage.keys.nonce, storage.nonce)]).then(proceed, proceed);
+  }
+
+  // Launch step: open the person's home page with the token this page was given.
+  function runLaunch(el) {
+    remember(el.dataset.token);
+    loadPage(el.dataset.home);
+  }
+
+  // A launch or deep link waiting for the LMS window to confirm it: confirm, then continue.
+  function runChecks() {
+    var waiting = document.querySelectorAll('form[data-check]');
+    Array.prototype.forEach.call(waiting, function (form) {
+      verifyWithPlatform(parseJson(form.dataset.check)).then(function () {
+        if (form.id === 'lti-confirm') form.submit();
+        else form.hidden = false;
+      }, refuseLaunch);
+    });
+  }
+
+  function start() {
+    var login = document.getElementById('lti-login');
+    if (login) return runLogin(login);
+    var launch = document.getElementById('lti-launch');
+    if (launch) return runLaunch(launch);
+    runChecks();
+    token = recall();
+    // A reload lost the in-page token: fetch the page again with the one this tab remembers.
+    if (document.body.dataset.needsToken === 'true' && token) loadPage(window.location.pathname + window.location.search);
+    var opener = document.getElementById('open-new-window');
+    if (opener) {
+      if (window.top === window.self) show('top-level-hint');
+      opener.addEventListener('click', function () { show('opened-new-window'); });
+    }
+  }
+
+  // Every htmx request carries the token in a header; a refreshed token replaces it.
   document.addEventListener('htmx:configRequest', function (event) {
     if (token) event.detail.headers['Authorization'] = 'Bearer ' + token;
   });
-  // Going Back re-fetches the page (no history cache, it would keep personal data in storage).
+  // Going Back re-fetches the page (no history cache: it would keep personal data in storage).
   document.addEventListener('htmx:historyCacheMiss', function (event) {
     if (token) event.detail.xhr.setRequestHeader('Authorization', 'Bearer ' + token);
   });
@@ -50,19 +101,23 @@
     var next = xhr && xhr.getResponseHeader('X-TutorKit-Token');
     if (next) remember(next);
   });
-
-  // 4. After a boosted navigation, move focus to the new page's content so it is announced.
+  // After a boosted navigation, move focus to the new page's content so it is announced.
   document.addEventListener('htmx:afterSettle', function (event) {
     if (!event.detail.boosted) return;
     var main = document.getElementById('main');
     if (main) main.focus();
   });
 
-  // 5. Plain forms that leave for another system (demo LMS, deep linking) submit themselves.
+  // Plain forms that leave for another system (demo LMS, deep linking) submit themselves.
   function autosubmit() {
     var form = document.querySelector('form[data-autosubmit]');
     if (form) form.submit();
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', autosubmit);
-  else autosubmit();
+
+  function ready() {
+    autosubmit();
+    start();
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
+  else ready();
 })();

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     await database.ping();
     await applyMigrations(database);
     // The LTI library keeps its own platform record (and generates TutorKit's key pair for it).
-    createLtiAdapter({ db: database.db, log, ltiKey: config.ltiKey, secureCookies: true, handlers: noHandlers });
+    createLtiAdapter({ db: database.db, log, ltiKey: config.ltiKey, baseUrl: config.baseUrl, handlers: noHandlers });
     const registration = {
       issuer: a.issuer,
       clientId: a['client-id'],
@@ -79,6 +79,7 @@ async function main(): Promise<void> {
 const noHandlers = {
   onLaunch: async () => undefined,
   onDeepLink: async () => undefined,
+  render: async () => undefined,
   sendError: () => undefined,
 };
 

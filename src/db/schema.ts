@@ -142,3 +142,30 @@ export const settings = pgTable('settings', {
   value: jsonb('value').notNull(),
   updatedAt: updatedAt(),
 });
+
+/**
+ * OIDC login states TutorKit started. A launch must present one that is unused and unexpired,
+ * carry its nonce, and prove it runs in the browser that started it: by the state cookie, or
+ * (when the browser blocks cookies in the LMS frame) by the platform's postMessage storage.
+ */
+export const ltiLaunchStates = pgTable(
+  'lti_launch_states',
+  {
+    state: text('state').primaryKey(),
+    nonce: text('nonce').notNull(),
+    platformId: uuid('platform_id')
+      .notNull()
+      .references(() => platforms.id, { onDelete: 'cascade' }),
+    /** The login initiation parameters, to run the login again in a new window. */
+    loginParams: jsonb('login_params').notNull(),
+    /** `lti_storage_target` from the login: where the platform keeps postMessage storage. */
+    storageTarget: text('storage_target'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    /** A verified launch waiting for the LMS window to confirm the state (platform storage). */
+    pendingLaunch: jsonb('pending_launch'),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+  },
+  (t) => [index('lti_launch_states_expires_idx').on(t.expiresAt)],
+);

@@ -9,6 +9,8 @@ import type { VerifiedLaunch } from '../courses/service.js';
 import { AppError } from '../lib/errors.js';
 import { toVerifiedLaunch, type LtiToken } from './claims.js';
 import { pageForLtiError } from './errors.js';
+import { createLoginRouter, storageKeys, type LaunchBinding } from './login.js';
+import { deleteExpiredLaunchStates, holdPendingLaunch } from './queries.js';
 import { LtiStore } from './store.js';
 
 /** The subset of the ltijs Provider we use (@types/ltijs is out of date). */
@@ -33,12 +35,26 @@ export const LTI_MOUNT = '/lti';
 export const LTI_ROUTES = { login: '/login', launch: '/launch', keys: '/keys' } as const;
 
 export interface LtiHandlers {
-  /** A verified resource-link launch. Respond (usually with a redirect) or throw an AppError. */
+  /** A verified launch from this browser: record it and open TutorKit, or throw an AppError. */
   onLaunch(launch: VerifiedLaunch, res: Response): Promise<void>;
   /** A verified deep-linking request; `respond` signs the content items for the platform. */
-  onDeepLink(launch: VerifiedLaunch, res: Response, respond: DeepLinkResponder): Promise<void>;
+  onDeepLink(launch: VerifiedLaunch, res: Response, respond: DeepLinkResponder, check: BrowserCheck | null): Promise<void>;
+  /** Renders a page (the adapter's own pages: login hand-off, open in a new window). */
+  render(res: Response, view: string, locals: Record<string, unknown>, status?: number): Promise<void>;
   /** Renders an error page; the adapter never sends ltijs's JSON to a person. */
   sendError(res: Response, error: AppError): void;
+}
+
+/**
+ * What the launch page must confirm with the LMS window (postMessage storage) before it opens
+ * TutorKit, when the browser could not return the state cookie. Read by public/js/app.js.
+ */
+export interface BrowserCheck {
+  target: string;
+  origin: string;
+  keys: { state: string; nonce: string };
+  state: string;
+  nonce: string;
 }
 
 export interface DeepLinkResponder {
@@ -50,14 +66,15 @@ export interface LtiAdapter {
   /** Mount at LTI_MOUNT. */
   router: express.Router;
   store: LtiStore;
+  /** Deletes expired launch states and ltijs records; run periodically. */
+  purgeExpired(now: Date): Promise<void>;
 }
 
 export interface LtiOptions {
   db: Db;
   log: Logger;
   ltiKey: string;
-  /** https deployments need SameSite=None cookies to work inside the LMS iframe. */
-  secureCookies: boolean;
+  baseUrl: string;
   handlers: LtiHandlers;
 }
 
@@ -80,9 +97,12 @@ export function createLtiAdapter(options: LtiOptions): LtiAdapter {
       // Verify the id_token in the POST itself and hand it straight to onConnect: no ltik
       // redirect and no session cookie. TutorKit issues its own short-lived token instead.
       ltiaas: true,
+      // ltijs's state cookie is replaced by login.ts, which checks the state before ltijs runs
+      // (devMode only makes ltijs skip that cookie; signature, audience, expiry, nonce replay and
+      // the LTI claims are still checked by ltijs).
+      devMode: true,
       cors: false,
       tokenMaxAge: 60,
-      cookies: options.secureCookies ? { secure: true, sameSite: 'None' } : { secure: false, sameSite: 'Lax' },
     });
   } else {
     store.bind(db);
@@ -92,18 +112,44 @@ export function createLtiAdapter(options: LtiOptions): LtiAdapter {
     await activeStore.Delete('idtoken', { iss: token.iss, clientId: token.clientId, deploymentId: token.deploymentId, user: token.user });
     await activeStore.Delete('contexttoken', { contextId: token.platformContext?.contextId, user: token.user });
   };
-  installHandlers(handlers, log, forgetLaunch);
+  installHandlers(handlers, log, forgetLaunch, db);
 
   const router = express.Router();
   router.use(htmlErrorsOnly(handlers, log));
+  router.use(
+    createLoginRouter({
+      db,
+      ltiKey: options.ltiKey,
+      baseUrl: options.baseUrl,
+      launchUrl: `${options.baseUrl}${LTI_MOUNT}${LTI_ROUTES.launch}`,
+      render: handlers.render,
+      sendError: handlers.sendError,
+      onConfirmed: (launch, res) => completeLaunch(handlers, log, () => handlers.onLaunch(launch as VerifiedLaunch, res), res),
+    }),
+  );
   router.use(provider.app);
   return {
     router,
     store: activeStore,
+    purgeExpired: async (now) => {
+      await activeStore.purgeExpired(now);
+      await deleteExpiredLaunchStates(db, now);
+    },
   };
 }
 
-function installHandlers(handlers: LtiHandlers, log: Logger, forget: (token: LtiToken) => Promise<void>): void {
+/** Runs a launch handler, turning a refusal into its page. */
+async function completeLaunch(handlers: LtiHandlers, log: Logger, run: () => Promise<void>, res: Response): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    if (err instanceof AppError) return handlers.sendError(res, err);
+    log.error({ err }, 'LTI launch failed');
+    handlers.sendError(res, pageForLtiError('INTERNAL'));
+  }
+}
+
+function installHandlers(handlers: LtiHandlers, log: Logger, forget: (token: LtiToken) => Promise<void>, db: Db): void {
   const fail = (res: Response, code: string) => {
     log.warn({ ltiError: code }, 'LTI launch refused');
     handlers.sendError(res, pageForLtiError(code));
@@ -111,12 +157,18 @@ function installHandlers(handlers: LtiHandlers, log: Logger, forget: (token: Lti
   const verified = (kind: 'launch' | 'deepLink') => async (token: LtiToken, _req: Request, res: Response) => {
     try {
       const launch = toVerifiedLaunch(token);
+      const check = browserCheck(res.locals.ltiBinding as LaunchBinding | undefined);
+      if (kind === 'launch' && check) {
+        // Nothing is recorded and no session exists until the LMS window confirms the state.
+        await holdPendingLaunch(db, check.state, launch);
+        return await handlers.render(res, 'pages/lti/launched', { title: 'Opening TutorKit…', check, refusal: pageForLtiError('STATE_NOT_IN_PLATFORM_STORAGE').page });
+      }
       if (kind === 'launch') return await handlers.onLaunch(launch, res);
       const responder: DeepLinkResponder = {
         returnUrl: token.platformContext?.deepLinkingSettings?.deep_link_return_url ?? '',
         sign: (items, message) => provider.DeepLinking.createDeepLinkingMessage(token, items, { message }),
       };
-      return await handlers.onDeepLink(launch, res, responder);
+      return await handlers.onDeepLink(launch, res, responder, check);
     } catch (err) {
       // ltijs stored the launch before asking us; a launch we refuse must leave nothing behind.
       await forget(token);
@@ -134,6 +186,11 @@ function installHandlers(handlers: LtiHandlers, log: Logger, forget: (token: Lti
   provider.onSessionTimeout((_req, res) => fail(res, errorCode(res)));
   provider.onUnregisteredPlatform((_req, res) => fail(res, 'UNREGISTERED_PLATFORM'));
   provider.onInactivePlatform((_req, res) => fail(res, 'PLATFORM_NOT_ACTIVATED'));
+}
+
+function browserCheck(binding: LaunchBinding | undefined): BrowserCheck | null {
+  if (binding?.mode !== 'storage') return null;
+  return { target: binding.target, origin: binding.platformOrigin, keys: storageKeys(binding.state, binding.nonce), state: binding.state, nonce: binding.nonce };
 }
 
 function errorCode(res: Response): string {

@@ -4,8 +4,6 @@ import { ForbiddenError, SessionExpiredError } from '../lib/errors.js';
 import type { Role, Session, SessionTokens } from '../lib/session-token.js';
 
 export const TOKEN_HEADER = 'X-TutorKit-Token';
-/** The query/form field carrying the token on a full page load or a plain form post. */
-export const TOKEN_FIELD = 'lt';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -13,14 +11,14 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Reads the bearer token from the Authorization header (htmx), the form body or the query. */
+/**
+ * Reads the bearer token from the Authorization header, which only our page script sets. A token
+ * in a URL or a form field is not accepted: anyone could send a person a link carrying their own
+ * token and have them act under the wrong identity (login CSRF).
+ */
 function readToken(req: Request): string | undefined {
   const header = req.get('authorization');
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
-  const body = req.body as Record<string, unknown> | undefined;
-  if (typeof body?.[TOKEN_FIELD] === 'string') return body[TOKEN_FIELD];
-  const query = req.query[TOKEN_FIELD];
-  return typeof query === 'string' ? query : undefined;
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
 }
 
 export function requireSession(tokens: SessionTokens): RequestHandler {

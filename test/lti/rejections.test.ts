@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { registerSimulator, startTestApp, type TestApp } from '../support/app.js';
-import { countRows, h1Of, people } from '../support/launch.js';
+import { countRows, h1Of, people, readLaunchPage } from '../support/launch.js';
 import { CookieJar, LTI_CLAIMS, MESSAGE_TYPES, PlatformSimulator, type LaunchInput, type LaunchResult } from '../support/platform-simulator.js';
 
 /** A refused launch: a 4xx HTML page a person can act on, no JSON, no stack trace, no token. */
@@ -67,12 +67,33 @@ describe('LTI launch rejections', () => {
     const form = await sim.authorize(authRequestUrl, input);
     const cookies = jar.getCookieHeader(app.tool.launchUrl)!;
     const first = await sim.postLaunch(app.tool, { id_token: form.idToken, state: form.state }, jar);
-    expect(first.status).to.equal(303);
+    expect(first.status).to.equal(200);
     baseline = await countRows(app.database.db);
     // An attacker holding the same browser cookies replays the captured form.
     const replayJar = new CookieJar();
     for (const pair of cookies.split('; ')) replayJar.storeSetCookie(app.tool.launchUrl, pair);
     expectRefusal(await sim.postLaunch(app.tool, { id_token: form.idToken, state: form.state }, replayJar), 401, /already used/);
+  });
+
+  it('When a captured id_token is posted with a state from a new login (replayed nonce), then it is refused', async () => {
+    const input: LaunchInput = { user: { ...people.student(), sub: 'replayer-2' } };
+    const first = await sim.launch(app.tool, input);
+    expect(first.status).to.equal(200);
+    baseline = await countRows(app.database.db);
+    // The attacker starts a fresh login of their own to get a valid state and cookie...
+    const jar = new CookieJar();
+    const { authRequestUrl } = await sim.initiateLogin(app.tool, input, jar);
+    const freshState = authRequestUrl.searchParams.get('state')!;
+    // ...and posts the old id_token (its nonce belongs to the first login) with it.
+    expectRefusal(await sim.postLaunch(app.tool, { id_token: first.idToken, state: freshState }, jar), 401, /could not be verified/);
+  });
+
+  it('When a state is posted that TutorKit never issued, then the launch is refused', async () => {
+    const jar = new CookieJar();
+    const input: LaunchInput = { user: people.student() };
+    const { authRequestUrl } = await sim.initiateLogin(app.tool, input, jar);
+    const form = await sim.authorize(authRequestUrl, input);
+    expectRefusal(await sim.postLaunch(app.tool, { id_token: form.idToken, state: 'f'.repeat(64) }, jar), 401, /could not be verified/);
   });
 
   it('When the launch comes from an unknown issuer, then the login is refused', async () => {
@@ -121,8 +142,32 @@ describe('LTI launch rejections', () => {
     expectRefusal(await launch({ user: { sub: 'guest-1', roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Member'] } }), 403, /role is not supported/);
   });
 
-  it('When the browser does not return the state cookie, then the launch is refused', async () => {
-    expectRefusal(await launch({ dropCookies: true }), 401, /could not be verified/);
+  it('When the browser does not return the state cookie and the LMS offers no storage, then no session is given and a new window is offered', async () => {
+    const result = await launch({ dropCookies: true });
+    expect(result.status).to.equal(200);
+    expect(h1Of(result.body)).to.equal('Open TutorKit in a new window');
+    expect(readLaunchPage(result.body), 'no token on this page').to.equal(null);
+    const link = result.body.match(/id="open-new-window" href="([^"]+)"/)?.[1]?.replace(/&amp;/g, '&');
+    const again = new URL(link!);
+    expect(again.pathname).to.equal('/lti/login');
+    expect(again.searchParams.get('iss')).to.equal(sim.issuer);
+    expect(again.searchParams.get('login_hint')).to.equal(people.student().sub);
+    expect(again.searchParams.get('lti_deployment_id')).to.equal('deployment-1');
+  });
+
+  it('When the new-window login runs in a browser with working cookies, then the launch succeeds there', async () => {
+    const refused = await launch({ dropCookies: true, user: { ...people.student(), sub: 'new-window-student' } });
+    const link = refused.body.match(/id="open-new-window" href="([^"]+)"/)![1]!.replace(/&amp;/g, '&');
+    baseline = await countRows(app.database.db);
+    const jar = new CookieJar();
+    const toAuth = await fetch(link, { redirect: 'manual' });
+    expect(toAuth.status).to.equal(302);
+    jar.storeResponseCookies(link, toAuth.headers);
+    const form = await sim.authorize(new URL(toAuth.headers.get('location')!), { user: { ...people.student(), sub: 'new-window-student' } });
+    const landed = await sim.postLaunch(app.tool, { id_token: form.idToken, state: form.state }, jar);
+    expect(landed.status).to.equal(200);
+    expect(readLaunchPage(landed.body)?.home).to.match(/\/sessions$/);
+    baseline = await countRows(app.database.db);
   });
 
   it('When the state posted back is not the one the login started, then the launch is refused', async () => {

@@ -28,6 +28,8 @@ export interface TestApp {
 
 export interface TestAppOptions {
   demo?: boolean;
+  /** The host name in BASE_URL; 'localhost' makes TutorKit another site than a simulator on 127.0.0.1. */
+  hostname?: '127.0.0.1' | 'localhost';
   clock?: Clock;
   sessionMinutes?: number;
 }
@@ -46,7 +48,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let handler: RequestListener = (_req, res) => res.end();
   const server = createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const baseUrl = `http://${options.hostname ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   const config: Config = {
     env: 'test',
     port: 0,
