@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { runInNewContext } from 'node:vm';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
@@ -20,11 +21,15 @@ import {
   MESSAGE_TYPES,
   PlatformSimulator,
   ROLES,
+  STORAGE_FRAME_NAME,
+  TOOL_FRAME,
+  parseAutoPostForm,
+  renderPlatformStorageScript,
   type LaunchResult,
   type SimUser,
   type ToolEndpoints,
 } from '../support/platform-simulator.js';
-import { postForm } from '../support/http-client.js';
+import { getPage, postForm } from '../support/http-client.js';
 
 const learner: SimUser = {
   sub: 'user-learner-1',
@@ -551,6 +556,334 @@ describe('PlatformSimulator', function () {
         await custom.close();
       }
     });
+  });
+});
+
+describe('PlatformSimulator in a browser launch', function () {
+  let sim: PlatformSimulator;
+  let tool: FakeTool;
+
+  before(async function () {
+    sim = await PlatformSimulator.start();
+    tool = await FakeTool.start(sim);
+  });
+
+  after(async function () {
+    await tool.close();
+    await sim.close();
+  });
+
+  async function getHtml(url: string): Promise<{ status: number; html: string }> {
+    const response = await getPage(url);
+    return { status: response.status, html: await response.text() };
+  }
+
+  async function getForm(url: string): Promise<{ action: string; fields: Record<string, string> }> {
+    const { status, html } = await getHtml(url);
+    expect(status, html).to.equal(200);
+    return parseAutoPostForm(html);
+  }
+
+  // The browser's part after the login form: the tool's redirect, then the platform's answer.
+  async function postLoginAndAuthorize(form: { action: string; fields: Record<string, string> }) {
+    const jar = new CookieJar();
+    const login = await postForm(form.action, form.fields, { jar });
+    expect(login.status).to.equal(302);
+    const authRequestUrl = new URL(login.headers.get('location') ?? '');
+    return { authRequestUrl, answer: await getForm(authRequestUrl.href) };
+  }
+
+  const launchIdOf = (courseUrl: string) => new URL(courseUrl).searchParams.get('launch') ?? '';
+
+  describe('When a launch with platform storage is prepared', function () {
+    let courseUrl: string;
+    before(function () {
+      courseUrl = sim.prepareBrowserLaunch(tool.endpoints, { user: learner, storage: true });
+    });
+
+    it('then the course page on the platform frames the login page and answers storage messages itself', async function () {
+      expect(courseUrl).to.match(new RegExp(`^${sim.url}/course\\?launch=[\\w-]+$`));
+      const { status, html } = await getHtml(courseUrl);
+      expect(status).to.equal(200);
+      const iframe = /<iframe name="tool"[^>]*>/.exec(html)?.[0] ?? '';
+      expect(iframe).to.contain(`title="${TOOL_FRAME.title}"`);
+      expect(iframe).to.contain(`src="/frame-launch?launch=${launchIdOf(courseUrl)}"`);
+      expect(iframe).to.contain('width="1000"').and.contain('height="700"');
+      expect(html).to.contain('<script id="lti-platform-storage">');
+      expect(html).not.to.contain(`<iframe name="${STORAGE_FRAME_NAME}"`);
+    });
+
+    it('then the frame posts the login parameters with lti_storage_target=_parent to the tool', async function () {
+      const { action, fields } = await getForm(`${sim.url}/frame-launch?launch=${launchIdOf(courseUrl)}`);
+      expect(action).to.equal(tool.endpoints.loginUrl);
+      expect(fields).to.deep.equal({
+        iss: sim.issuer,
+        login_hint: learner.sub,
+        target_link_uri: tool.endpoints.launchUrl,
+        lti_message_hint: launchIdOf(courseUrl),
+        client_id: sim.clientId,
+        lti_deployment_id: sim.deploymentId,
+        lti_storage_target: '_parent',
+      });
+    });
+
+    it('then the top-level launch page posts the same parameters without a storage target', async function () {
+      const topUrl = sim.topLevelLaunchUrl(courseUrl);
+      expect(topUrl).to.equal(`${sim.url}/launch-top?launch=${launchIdOf(courseUrl)}`);
+      expect(sim.topLevelLaunchUrl(launchIdOf(courseUrl))).to.equal(topUrl);
+      const { action, fields } = await getForm(topUrl);
+      expect(action).to.equal(tool.endpoints.loginUrl);
+      expect(fields).to.include({ lti_message_hint: launchIdOf(courseUrl), login_hint: learner.sub });
+      expect(fields).not.to.have.property('lti_storage_target');
+    });
+
+    it('then the login can run twice, each authorization is answered and recorded with its own state and nonce', async function () {
+      const form = await getForm(`${sim.url}/frame-launch?launch=${launchIdOf(courseUrl)}`);
+      const first = await postLoginAndAuthorize(form);
+      const second = await postLoginAndAuthorize(form);
+      const records = sim.authorizations(courseUrl);
+      expect(records).to.have.length(2);
+      for (const [i, { authRequestUrl, answer }] of [first, second].entries()) {
+        const record = records[i]!;
+        expect(answer.action).to.equal(tool.endpoints.launchUrl);
+        expect(answer.fields).to.deep.equal({ id_token: record.idToken, state: record.state });
+        expect(record).to.include({
+          launchId: launchIdOf(courseUrl),
+          state: authRequestUrl.searchParams.get('state'),
+          nonce: authRequestUrl.searchParams.get('nonce'),
+          redirectUri: tool.endpoints.launchUrl,
+        });
+        expect(decodeJwt(record.idToken).nonce).to.equal(record.nonce);
+        expect(decodeJwt(record.idToken).sub).to.equal(learner.sub);
+      }
+      expect(records[0]!.nonce).not.to.equal(records[1]!.nonce);
+      expect(records[0]!.state).not.to.equal(records[1]!.state);
+      expect(sim.authorizations(launchIdOf(courseUrl))).to.deep.equal(records);
+    });
+
+    it('then the replay page posts a recorded id_token and state to the tool again', async function () {
+      const records = sim.authorizations(courseUrl);
+      expect(records.length, 'the previous test authorized twice').to.equal(2);
+      const last = await getForm(sim.replayUrl(courseUrl));
+      expect(last).to.deep.equal({ action: tool.endpoints.launchUrl, fields: { id_token: records[1]!.idToken, state: records[1]!.state } });
+      const first = await getForm(sim.replayUrl(courseUrl, 0));
+      expect(first.fields.state).to.equal(records[0]!.state);
+    });
+  });
+
+  describe('When a launch without platform storage is prepared', function () {
+    it('then the course page has no storage script and the login carries no storage target', async function () {
+      const courseUrl = sim.prepareBrowserLaunch(tool.endpoints, { user: instructor, storage: false, context: null });
+      const { html } = await getHtml(courseUrl);
+      expect(html).to.contain('<iframe name="tool"');
+      expect(html).not.to.contain('lti-platform-storage');
+      const { fields } = await getForm(`${sim.url}/frame-launch?launch=${launchIdOf(courseUrl)}`);
+      expect(fields).to.include({ login_hint: instructor.sub });
+      expect(fields).not.to.have.property('lti_storage_target');
+      expect((await getHtml(`${sim.url}/storage-frame?launch=${launchIdOf(courseUrl)}`)).status).to.equal(404);
+    });
+  });
+
+  describe('When the platform answers storage messages from a named frame', function () {
+    it('then the course page holds that hidden frame and the login names it as lti_storage_target', async function () {
+      const courseUrl = sim.prepareBrowserLaunch(tool.endpoints, { user: learner, storage: true, storageFrame: true });
+      const id = launchIdOf(courseUrl);
+      const { html } = await getHtml(courseUrl);
+      expect(html).to.contain(`<iframe name="${STORAGE_FRAME_NAME}" title="Platform storage" src="/storage-frame?launch=${id}" hidden></iframe>`);
+      expect(html).not.to.contain('<script id="lti-platform-storage">');
+      const frame = await getHtml(`${sim.url}/storage-frame?launch=${id}`);
+      expect(frame.status).to.equal(200);
+      expect(frame.html).to.contain('<script id="lti-platform-storage">').and.contain('"inStorageFrame":true');
+      const { fields } = await getForm(`${sim.url}/frame-launch?launch=${id}`);
+      expect(fields.lti_storage_target).to.equal(STORAGE_FRAME_NAME);
+    });
+  });
+
+  describe('When a browser launch tampers with the state', function () {
+    it('then the authorization endpoint posts (and records) the tampered state with an untouched id_token', async function () {
+      const courseUrl = sim.prepareBrowserLaunch(tool.endpoints, { user: learner, storage: true, tamperState: (s) => `${s}-forged` });
+      const { authRequestUrl, answer } = await postLoginAndAuthorize(await getForm(`${sim.url}/frame-launch?launch=${launchIdOf(courseUrl)}`));
+      const requested = authRequestUrl.searchParams.get('state');
+      expect(answer.fields.state).to.equal(`${requested}-forged`);
+      expect(sim.authorizations(courseUrl)[0]!.state).to.equal(`${requested}-forged`);
+      expect(decodeJwt(answer.fields.id_token!).nonce).to.equal(authRequestUrl.searchParams.get('nonce'));
+    });
+  });
+
+  describe('When a page asks for a launch the platform does not know', function () {
+    it('then the course, login, top-level, storage and replay pages answer 404', async function () {
+      for (const path of ['course', 'frame-launch', 'launch-top', 'storage-frame', 'replay']) {
+        expect((await getHtml(`${sim.url}/${path}?launch=nope`)).status, path).to.equal(404);
+      }
+      // An HTTP-only launch (launch()) has no pages either.
+      const { authRequestUrl } = await sim.initiateLogin(tool.endpoints, { user: learner }, new CookieJar());
+      const hint = authRequestUrl.searchParams.get('lti_message_hint') ?? '';
+      expect((await getHtml(`${sim.url}/course?launch=${hint}`)).status).to.equal(404);
+    });
+  });
+});
+
+// The platform storage script, run in node:vm against stand-in windows: what it answers, to whom.
+interface FakeWindow {
+  parent: FakeWindow;
+  document?: { querySelector(selector: string): { contentWindow: FakeWindow } | null };
+  addEventListener?: (type: string, listener: (event: unknown) => void) => void;
+  postMessage(message: unknown, targetOrigin: string): void;
+  [name: string]: unknown;
+}
+
+interface Delivered {
+  to: FakeWindow;
+  message: Record<string, unknown>;
+  targetOrigin: string;
+}
+
+function startStorageScript(options: { forget?: boolean; tamper?: boolean; inStorageFrame?: boolean } = {}) {
+  const html = renderPlatformStorageScript({ forget: false, tamper: false, inStorageFrame: false, ...options });
+  const source = /<script id="lti-platform-storage">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+  const delivered: Delivered[] = [];
+  const makeWindow = (parent?: FakeWindow): FakeWindow => {
+    const w: FakeWindow = {
+      get parent(): FakeWindow {
+        return parent ?? w;
+      },
+      postMessage(message: unknown, targetOrigin: string) {
+        // Structured clone, roughly: the reply is built in another realm.
+        delivered.push({ to: w, message: JSON.parse(JSON.stringify(message)) as Record<string, unknown>, targetOrigin });
+      },
+    };
+    return w;
+  };
+  const top = makeWindow();
+  const toolFrame = makeWindow(top);
+  const insideTool = makeWindow(toolFrame);
+  const elsewhere = makeWindow(top);
+  top.document = { querySelector: (selector) => (selector === 'iframe[name="tool"]' ? { contentWindow: toolFrame } : null) };
+  const scriptWindow = options.inStorageFrame ? makeWindow(top) : top;
+  const listeners: Array<(event: unknown) => void> = [];
+  scriptWindow.addEventListener = (type, listener) => {
+    if (type === 'message') listeners.push(listener);
+  };
+  runInNewContext(source, { window: scriptWindow });
+  const send = (from: FakeWindow, origin: string, data: unknown): Delivered | undefined => {
+    const before = delivered.length;
+    for (const listener of listeners) listener({ source: from, origin, data });
+    expect(delivered.length - before, 'at most one reply per message').to.be.at.most(1);
+    return delivered.length > before ? delivered.at(-1) : undefined;
+  };
+  const snapshot = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+  return {
+    top,
+    toolFrame,
+    insideTool,
+    elsewhere,
+    send,
+    stored: () => snapshot(top.__storage) as Record<string, Record<string, string>>,
+    messages: () => snapshot(top.__ltiMessages) as Array<Record<string, unknown>>,
+  };
+}
+
+describe('The platform storage script', function () {
+  const TOOL = 'http://localhost:3000';
+  const OTHER = 'http://evil.example';
+
+  it('When the tool frame asks for capabilities, then it lists the three messages, answered to the tool origin', function () {
+    const page = startStorageScript();
+    const reply = page.send(page.toolFrame, TOOL, { subject: 'lti.capabilities', message_id: 'm1' });
+    expect(reply?.to).to.equal(page.toolFrame);
+    expect(reply?.targetOrigin).to.equal(TOOL);
+    expect(reply?.message).to.deep.equal({
+      subject: 'lti.capabilities.response',
+      message_id: 'm1',
+      supported_messages: [{ subject: 'lti.capabilities' }, { subject: 'lti.put_data' }, { subject: 'lti.get_data' }],
+    });
+  });
+
+  it('When the tool stores a value and reads it back, then both replies carry the message id, key and value', function () {
+    const page = startStorageScript();
+    const put = page.send(page.toolFrame, TOOL, { subject: 'lti.put_data', message_id: 'p1', key: 'tutorkit_state', value: 'abc' });
+    expect(put?.message).to.deep.equal({ subject: 'lti.put_data.response', message_id: 'p1', key: 'tutorkit_state', value: 'abc' });
+    expect(page.stored()).to.deep.equal({ [TOOL]: { tutorkit_state: 'abc' } });
+    const get = page.send(page.toolFrame, TOOL, { subject: 'lti.get_data', message_id: 'g1', key: 'tutorkit_state' });
+    expect(get?.message).to.deep.equal({ subject: 'lti.get_data.response', message_id: 'g1', key: 'tutorkit_state', value: 'abc' });
+    expect(get?.targetOrigin).to.equal(TOOL);
+  });
+
+  it('When a page inside the tool frame asks, then it is answered too, at its own window', function () {
+    const page = startStorageScript();
+    const reply = page.send(page.insideTool, TOOL, { subject: 'lti.put_data', message_id: 'p1', key: 'k', value: 'v' });
+    expect(reply?.to).to.equal(page.insideTool);
+  });
+
+  it('When a key was never stored, then get_data answers a bad_request error', function () {
+    const page = startStorageScript();
+    const reply = page.send(page.toolFrame, TOOL, { subject: 'lti.get_data', message_id: 'g1', key: 'tutorkit_missing' });
+    expect(reply?.message).to.deep.equal({
+      subject: 'lti.get_data.response',
+      message_id: 'g1',
+      key: 'tutorkit_missing',
+      error: { code: 'bad_request', message: 'no data for key' },
+    });
+  });
+
+  it('When another origin asks for a key the tool stored, then it does not get it', function () {
+    const page = startStorageScript();
+    page.send(page.toolFrame, TOOL, { subject: 'lti.put_data', message_id: 'p1', key: 'k', value: 'secret' });
+    const reply = page.send(page.toolFrame, OTHER, { subject: 'lti.get_data', message_id: 'g1', key: 'k' });
+    expect(reply?.targetOrigin).to.equal(OTHER);
+    expect(reply?.message).to.have.property('error');
+    expect(reply?.message).not.to.have.property('value');
+  });
+
+  it('When a window outside the tool frame sends messages, then nothing is answered or stored, and they are logged', function () {
+    const page = startStorageScript();
+    expect(page.send(page.elsewhere, OTHER, { subject: 'lti.put_data', message_id: 'p1', key: 'k', value: 'v' })).to.equal(undefined);
+    expect(page.send(page.top, OTHER, { subject: 'lti.capabilities', message_id: 'c1' })).to.equal(undefined);
+    expect(page.stored()).to.deep.equal({});
+    expect(page.messages().map((m) => [m.subject, m.fromTool, m.answered])).to.deep.equal([
+      ['lti.put_data', false, false],
+      ['lti.capabilities', false, false],
+    ]);
+  });
+
+  it('When messages are responses, not LTI, malformed or of an unknown subject, then only the unknown LTI subject gets an error', function () {
+    const page = startStorageScript();
+    for (const data of [{ subject: 'lti.get_data.response', message_id: 'x' }, { subject: 'other' }, 'lti.put_data', null]) {
+      expect(page.send(page.toolFrame, TOOL, data), JSON.stringify(data)).to.equal(undefined);
+    }
+    const unknown = page.send(page.toolFrame, TOOL, { subject: 'lti.close_message', message_id: 'u1' });
+    expect(unknown?.message).to.deep.include({ subject: 'lti.close_message.response', message_id: 'u1' });
+    expect((unknown?.message.error as { code: string }).code).to.equal('unsupported_subject');
+    const noId = page.send(page.toolFrame, TOOL, { subject: 'lti.put_data', key: 'k', value: 'v' });
+    expect((noId?.message.error as { code: string }).code).to.equal('bad_request');
+    expect(page.stored()).to.deep.equal({});
+  });
+
+  it('When the platform forgets stored data, then put_data is acknowledged but get_data finds nothing', function () {
+    const page = startStorageScript({ forget: true });
+    const put = page.send(page.toolFrame, TOOL, { subject: 'lti.put_data', message_id: 'p1', key: 'k', value: 'v' });
+    expect(put?.message).to.deep.equal({ subject: 'lti.put_data.response', message_id: 'p1', key: 'k', value: 'v' });
+    const get = page.send(page.toolFrame, TOOL, { subject: 'lti.get_data', message_id: 'g1', key: 'k' });
+    expect((get?.message.error as { code: string }).code).to.equal('bad_request');
+  });
+
+  it('When the platform tampers with stored data, then get_data answers another value', function () {
+    const page = startStorageScript({ tamper: true });
+    page.send(page.toolFrame, TOOL, { subject: 'lti.put_data', message_id: 'p1', key: 'k', value: 'v' });
+    const get = page.send(page.toolFrame, TOOL, { subject: 'lti.get_data', message_id: 'g1', key: 'k' });
+    expect(get?.message.value).to.equal('tampered-v');
+  });
+
+  it('When the script runs in the storage frame, then it finds the tool frame in the course page and exposes the storage there', function () {
+    const page = startStorageScript({ inStorageFrame: true });
+    const caps = page.send(page.toolFrame, TOOL, { subject: 'lti.capabilities', message_id: 'c1' });
+    expect(caps?.message.supported_messages).to.deep.equal([
+      { subject: 'lti.capabilities' },
+      { subject: 'lti.put_data', frame: STORAGE_FRAME_NAME },
+      { subject: 'lti.get_data', frame: STORAGE_FRAME_NAME },
+    ]);
+    page.send(page.toolFrame, TOOL, { subject: 'lti.put_data', message_id: 'p1', key: 'k', value: 'v' });
+    expect(page.stored()).to.deep.equal({ [TOOL]: { k: 'v' } });
   });
 });
 

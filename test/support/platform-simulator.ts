@@ -170,6 +170,40 @@ export interface DeepLinkResponseRecord {
   error?: string;
 }
 
+// ---- browser launches (an LMS course page framing the tool) ----------------
+
+/** The iframe the course page shows the tool in (name and title). */
+export const TOOL_FRAME = { name: 'tool', title: 'TutorKit' } as const;
+/** The named frame that answers platform storage messages when `storageFrame` is set (Canvas's name). */
+export const STORAGE_FRAME_NAME = 'post_message_forwarding';
+
+export interface BrowserLaunchOptions {
+  /**
+   * Offer LTI platform storage (1EdTech "LTI Client Side postMessages"): the login form carries
+   * lti_storage_target and the course page answers lti.capabilities, lti.put_data, lti.get_data.
+   */
+  storage: boolean;
+  /** Answer from a hidden named frame of the course page (lti_storage_target=post_message_forwarding), not from the page itself. */
+  storageFrame?: boolean;
+  /** Acknowledge lti.put_data without storing, so the later lti.get_data finds nothing (a state the platform never stored). */
+  forgetStoredData?: boolean;
+  /** Store something other than what was sent, so lti.get_data answers a different value. */
+  tamperStoredData?: boolean;
+}
+
+export type BrowserLaunchInput = LaunchInput & BrowserLaunchOptions;
+
+/** One answer of the authorization endpoint: the form it auto-posted to the tool. */
+export interface AuthorizationRecord {
+  /** The launch id (its lti_message_hint). */
+  launchId: string;
+  idToken: string;
+  /** The state posted to the tool (after tamperState, for a browser launch). */
+  state: string;
+  nonce: string;
+  redirectUri: string;
+}
+
 export interface StartOptions {
   issuer?: string;
   clientId?: string;
@@ -180,6 +214,8 @@ interface PendingLaunch {
   tool: ToolEndpoints;
   loginHint: string;
   input: LaunchInput;
+  // Set for launches a browser runs from the course page (prepareBrowserLaunch).
+  browser?: BrowserLaunchOptions;
 }
 
 interface SigningKeys {
@@ -235,6 +271,7 @@ export class PlatformSimulator {
   readonly #accessGrants = new Map<string, AccessGrant>();
   readonly #usedAssertionIds = new Set<string>();
   readonly #deepLinkResponses: DeepLinkResponseRecord[] = [];
+  readonly #authorizations: AuthorizationRecord[] = [];
   #toolJwksUrl: string | undefined;
   #nextLineItemNumber = 1;
 
@@ -292,6 +329,12 @@ export class PlatformSimulator {
 
   deepLinkResponses(): DeepLinkResponseRecord[] {
     return [...this.#deepLinkResponses];
+  }
+
+  /** What the authorization endpoint posted to the tool, oldest first; for one launch when given its id or course URL. */
+  authorizations(launch?: string): AuthorizationRecord[] {
+    const launchId = launch === undefined ? undefined : readLaunchId(launch);
+    return this.#authorizations.filter((record) => launchId === undefined || record.launchId === launchId);
   }
 
   // ---- id_token ----------------------------------------------------------
@@ -374,23 +417,132 @@ export class PlatformSimulator {
   }
 
   async initiateLogin(tool: ToolEndpoints, input: LaunchInput, jar: CookieJar): Promise<{ authRequestUrl: URL }> {
-    const messageHint = randomToken();
-    this.#pendingLaunches.set(messageHint, { tool, input, loginHint: input.user.sub });
-    if (tool.jwksUrl) this.#toolJwksUrl = tool.jwksUrl;
-    const response = await postForm(
-      tool.loginUrl,
-      {
-        iss: this.issuer,
-        login_hint: input.user.sub,
-        target_link_uri: input.targetLinkUri ?? tool.launchUrl,
-        lti_message_hint: messageHint,
-        client_id: this.clientId,
-        lti_deployment_id: input.deploymentId ?? this.deploymentId,
-      },
-      { jar },
-    );
+    const messageHint = this.#addPendingLaunch({ tool, input, loginHint: input.user.sub });
+    const response = await postForm(tool.loginUrl, this.#loginFields(messageHint), { jar });
     const body = await response.text();
     return { authRequestUrl: this.#readAuthRedirect(tool, response, body) };
+  }
+
+  // ---- launch flow in a real browser ---------------------------------------
+
+  /**
+   * Registers a launch a browser will run and returns the LMS course page that frames the tool
+   * (`/course?launch=<id>`). The id is the lti_message_hint, so /auth finds the launch as usual;
+   * the launch stays pending, so its login form can be posted (and authorized) more than once.
+   */
+  prepareBrowserLaunch(tool: ToolEndpoints, input: BrowserLaunchInput): string {
+    const { storage, storageFrame, forgetStoredData, tamperStoredData, ...launchInput } = input;
+    const browser: BrowserLaunchOptions = stripUndefined({ storage, storageFrame, forgetStoredData, tamperStoredData }) as BrowserLaunchOptions;
+    const launchId = this.#addPendingLaunch({ tool, input: launchInput, loginHint: input.user.sub, browser });
+    return `${this.url}/course?launch=${encodeURIComponent(launchId)}`;
+  }
+
+  /** The page that starts the same launch in the top window, with no frame and no platform storage. */
+  topLevelLaunchUrl(launch: string): string {
+    return `${this.url}/launch-top?launch=${encodeURIComponent(readLaunchId(launch))}`;
+  }
+
+  /**
+   * A platform page that posts a recorded authorization response (id_token and state) to the tool
+   * again, as an attacker replaying it would. index counts from the end when negative.
+   */
+  replayUrl(launch: string, index = -1): string {
+    return `${this.url}/replay?launch=${encodeURIComponent(readLaunchId(launch))}&index=${index}`;
+  }
+
+  #addPendingLaunch(pending: PendingLaunch): string {
+    const messageHint = randomToken();
+    this.#pendingLaunches.set(messageHint, pending);
+    if (pending.tool.jwksUrl) this.#toolJwksUrl = pending.tool.jwksUrl;
+    return messageHint;
+  }
+
+  #loginFields(messageHint: string): Record<string, string> {
+    const pending = this.#pendingLaunches.get(messageHint);
+    if (!pending) throw new Error(`No pending launch ${messageHint}`);
+    return {
+      iss: this.issuer,
+      login_hint: pending.loginHint,
+      target_link_uri: pending.input.targetLinkUri ?? pending.tool.launchUrl,
+      lti_message_hint: messageHint,
+      client_id: this.clientId,
+      lti_deployment_id: pending.input.deploymentId ?? this.deploymentId,
+    };
+  }
+
+  #findBrowserLaunch(url: URL): { launchId: string; pending: PendingLaunch; browser: BrowserLaunchOptions } | null {
+    const launchId = url.searchParams.get('launch') ?? '';
+    const pending = this.#pendingLaunches.get(launchId);
+    return pending?.browser ? { launchId, pending, browser: pending.browser } : null;
+  }
+
+  // The LMS page with the tool in an iframe, and (when storage is offered) the platform's side of
+  // the LTI Client Side postMessages.
+  #serveCoursePage(url: URL): Reply {
+    const found = this.#findBrowserLaunch(url);
+    if (!found) return replyText(404, 'No such browser launch');
+    const { launchId, pending, browser } = found;
+    const context = pending.input.context === undefined ? DEFAULT_CONTEXT : pending.input.context;
+    const title = context ? context.title ?? context.label ?? context.id : 'Dashboard';
+    const id = encodeURIComponent(launchId);
+    const storage = !browser.storage
+      ? ''
+      : browser.storageFrame
+        ? `<iframe name="${STORAGE_FRAME_NAME}" title="Platform storage" src="/storage-frame?launch=${id}" hidden></iframe>`
+        : renderPlatformStorageScript({ ...describeStorageBehaviour(browser), inStorageFrame: false });
+    return replyHtml(
+      200,
+      `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>${escapeHtml(title)} · Simulated LMS</title>
+  <style>
+    body { margin: 0; font-family: system-ui, sans-serif; background: #f5f5f5; color: #2d3b45; }
+    .lms-bar { background: #2d3b45; color: #fff; padding: 0.5rem 1rem; font-weight: bold; }
+    main { padding: 0.5rem 1rem; }
+    h1 { font-size: 1.25rem; margin: 0.5rem 0; }
+    iframe[name="${TOOL_FRAME.name}"] { display: block; border: 1px solid #c7cdd1; background: #fff; }
+  </style>
+</head>
+<body>
+  <div class="lms-bar">Simulated LMS</div>
+  <main>
+    <h1>${escapeHtml(title)}</h1>
+    <iframe name="${TOOL_FRAME.name}" title="${TOOL_FRAME.title}" src="/frame-launch?launch=${id}" width="1000" height="700"></iframe>
+    ${storage}
+  </main>
+</body>
+</html>
+`,
+    );
+  }
+
+  #serveStorageFrame(url: URL): Reply {
+    const found = this.#findBrowserLaunch(url);
+    if (!found?.browser.storage || !found.browser.storageFrame) return replyText(404, 'No storage frame for this launch');
+    const script = renderPlatformStorageScript({ ...describeStorageBehaviour(found.browser), inStorageFrame: true });
+    return replyHtml(200, `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>Platform storage</title></head>\n<body>\n${script}\n</body>\n</html>\n`);
+  }
+
+  // The login initiation the LMS runs: in the tool's frame (with lti_storage_target when storage
+  // is offered) or in the top window (never with storage: there is no platform window to ask).
+  #serveLoginInitiation(url: URL, where: 'frame' | 'top'): Reply {
+    const found = this.#findBrowserLaunch(url);
+    if (!found) return replyText(404, 'No such browser launch');
+    const fields = this.#loginFields(found.launchId);
+    if (where === 'frame' && found.browser.storage) {
+      fields.lti_storage_target = found.browser.storageFrame ? STORAGE_FRAME_NAME : '_parent';
+    }
+    return replyHtml(200, renderAutoPostForm(found.pending.tool.loginUrl, fields, { id: 'lti-login', title: 'Opening the tool' }));
+  }
+
+  #serveReplay(url: URL): Reply {
+    const records = this.authorizations(url.searchParams.get('launch') ?? '');
+    const index = Number.parseInt(url.searchParams.get('index') ?? '-1', 10);
+    const record = records.at(Number.isNaN(index) ? -1 : index);
+    if (!record) return replyText(404, 'No recorded authorization for this launch');
+    return replyHtml(200, renderAutoPostForm(record.redirectUri, { id_token: record.idToken, state: record.state }));
   }
 
   #readAuthRedirect(tool: ToolEndpoints, response: Response, body: string): URL {
@@ -463,6 +615,11 @@ export class PlatformSimulator {
       { method: 'GET', pattern: /^\/ags\/([^/]+)\/lineitems\/([^/]+)\/results$/, handle: (r) => this.#serveResults(r) },
       { method: 'POST', pattern: /^\/deep-link-return$/, handle: ({ body }) => this.#receiveDeepLinkResponse(body) },
       { method: 'GET', pattern: /^\/return$/, handle: () => replyText(200, 'Returned to the simulated LMS.') },
+      { method: 'GET', pattern: /^\/course$/, handle: ({ url }) => this.#serveCoursePage(url) },
+      { method: 'GET', pattern: /^\/storage-frame$/, handle: ({ url }) => this.#serveStorageFrame(url) },
+      { method: 'GET', pattern: /^\/frame-launch$/, handle: ({ url }) => this.#serveLoginInitiation(url, 'frame') },
+      { method: 'GET', pattern: /^\/launch-top$/, handle: ({ url }) => this.#serveLoginInitiation(url, 'top') },
+      { method: 'GET', pattern: /^\/replay$/, handle: ({ url }) => this.#serveReplay(url) },
     ];
   }
 
@@ -505,14 +662,16 @@ export class PlatformSimulator {
     if (problem) return replyText(400, `invalid_request: ${problem}`);
     const pending = this.#pendingLaunches.get(params.get('lti_message_hint') ?? '');
     if (!pending) return replyText(400, 'invalid_request: unknown lti_message_hint');
-    const { tamperState: _tamper, dropCookies: _drop, targetLinkUri, ...tokenInput } = pending.input;
-    const idToken = await this.buildIdToken({
-      ...tokenInput,
-      nonce: params.get('nonce') ?? '',
-      targetLinkUri: targetLinkUri ?? pending.tool.launchUrl,
-    });
+    const { tamperState, dropCookies: _drop, targetLinkUri, ...tokenInput } = pending.input;
+    const nonce = params.get('nonce') ?? '';
+    const idToken = await this.buildIdToken({ ...tokenInput, nonce, targetLinkUri: targetLinkUri ?? pending.tool.launchUrl });
     const redirectUri = params.get('redirect_uri') ?? '';
-    return replyHtml(200, renderAutoPostForm(redirectUri, { id_token: idToken, state: params.get('state') ?? '' }));
+    // launch() tampers with the state itself; a browser launch has only this page to do it.
+    const requested = params.get('state') ?? '';
+    const state = pending.browser && tamperState ? tamperState(requested) : requested;
+    const launchId = params.get('lti_message_hint') ?? '';
+    this.#authorizations.push({ launchId, idToken, state, nonce, redirectUri });
+    return replyHtml(200, renderAutoPostForm(redirectUri, { id_token: idToken, state }));
   }
 
   #findAuthRequestProblem(params: URLSearchParams): string | null {
@@ -871,25 +1030,127 @@ function unescapeHtml(value: string): string {
 
 // The same page a real browser would get, so the endpoint also works when a
 // Playwright test drives the launch.
-function renderAutoPostForm(action: string, fields: Record<string, string>): string {
+function renderAutoPostForm(
+  action: string,
+  fields: Record<string, string>,
+  page: { id: string; title: string } = { id: 'lti-launch', title: 'Launching tool' },
+): string {
   const inputs = Object.entries(fields)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('\n    ');
   return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>Launching tool</title></head>
+<head><meta charset="utf-8"><title>${escapeHtml(page.title)}</title></head>
 <body>
-  <form id="lti-launch" method="post" action="${escapeHtml(action)}">
+  <form id="${page.id}" method="post" action="${escapeHtml(action)}">
     ${inputs}
     <noscript><button type="submit">Continue to the tool</button></noscript>
   </form>
-  <script>document.getElementById('lti-launch').submit();</script>
+  <script>document.getElementById('${page.id}').submit();</script>
 </body>
 </html>
 `;
 }
 
-function parseAutoPostForm(html: string): { action: string; fields: Record<string, string> } {
+// Accepts a launch id or any URL carrying ?launch=<id> (the course page prepareBrowserLaunch returns).
+function readLaunchId(launch: string): string {
+  if (!/^https?:\/\//.test(launch)) return launch;
+  const launchId = new URL(launch).searchParams.get('launch');
+  if (!launchId) throw new Error(`${launch} names no launch`);
+  return launchId;
+}
+
+interface StorageBehaviour {
+  forget: boolean;
+  tamper: boolean;
+}
+
+function describeStorageBehaviour(browser: BrowserLaunchOptions): StorageBehaviour {
+  return { forget: browser.forgetStoredData === true, tamper: browser.tamperStoredData === true };
+}
+
+/**
+ * The platform's side of "LTI Client Side postMessages": answers lti.capabilities, lti.put_data and
+ * lti.get_data from the tool's frame (or any window inside it), only ever to the sender's origin,
+ * keeping data apart per origin. Runs in the course page or in its named storage frame. Exposes
+ * what it stored as window.__storage (of the course page) and every lti.* message it received as
+ * window.__ltiMessages, for assertions. Plain ES5 so unit tests can run it in node:vm.
+ */
+export function renderPlatformStorageScript(options: StorageBehaviour & { inStorageFrame: boolean }): string {
+  const config = JSON.stringify({ ...options, toolFrameName: TOOL_FRAME.name, storageFrameName: STORAGE_FRAME_NAME });
+  return `<script id="lti-platform-storage">
+(function () {
+  'use strict';
+  var config = ${config.replaceAll('<', '\\u003c')};
+  var host = config.inStorageFrame ? window.parent : window;
+  var stored = Object.create(null);
+  var received = [];
+  host.__storage = window.__storage = stored;
+  host.__ltiMessages = window.__ltiMessages = received;
+
+  function toolWindow() {
+    var frame = host.document.querySelector('iframe[name="' + config.toolFrameName + '"]');
+    return frame ? frame.contentWindow : null;
+  }
+  function isFromTool(source) {
+    var tool = toolWindow();
+    var current = source;
+    for (var depth = 0; tool && current && depth < 16; depth++) {
+      if (current === tool) return true;
+      if (current === current.parent) return false;
+      current = current.parent;
+    }
+    return false;
+  }
+  function has(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key);
+  }
+  function answer(data, origin) {
+    var reply = { subject: data.subject + '.response', message_id: data.message_id };
+    function fail(code, message) {
+      reply.error = { code: code, message: message };
+      return reply;
+    }
+    if (data.message_id === undefined || data.message_id === null || data.message_id === '') return fail('bad_request', 'message_id is required');
+    if (data.subject === 'lti.capabilities') {
+      var frame = config.inStorageFrame ? { frame: config.storageFrameName } : {};
+      reply.supported_messages = ['lti.capabilities', 'lti.put_data', 'lti.get_data'].map(function (subject) {
+        return Object.assign({ subject: subject }, subject === 'lti.capabilities' ? {} : frame);
+      });
+      return reply;
+    }
+    if (data.subject !== 'lti.put_data' && data.subject !== 'lti.get_data') return fail('unsupported_subject', 'unsupported subject ' + data.subject);
+    if (typeof data.key !== 'string' || data.key === '') return fail('bad_request', 'key is required');
+    reply.key = data.key;
+    var forOrigin = has(stored, origin) ? stored[origin] : (stored[origin] = Object.create(null));
+    if (data.subject === 'lti.put_data') {
+      if (typeof data.value !== 'string') return fail('bad_request', 'value must be a string');
+      if (!config.forget) forOrigin[data.key] = config.tamper ? 'tampered-' + data.value : data.value;
+      reply.value = data.value;
+      return reply;
+    }
+    if (!has(forOrigin, data.key)) return fail('bad_request', 'no data for key');
+    reply.value = forOrigin[data.key];
+    return reply;
+  }
+
+  window.addEventListener('message', function (event) {
+    var data = event.data;
+    if (!data || typeof data !== 'object' || typeof data.subject !== 'string') return;
+    if (data.subject.indexOf('lti.') !== 0 || /\\.response$/.test(data.subject)) return;
+    var fromTool = isFromTool(event.source);
+    var record = { subject: data.subject, message_id: data.message_id, key: data.key, origin: event.origin, fromTool: fromTool, answered: false };
+    received.push(record);
+    // Only the tool may use the storage, and a reply goes only to the origin that asked.
+    if (!fromTool || !event.origin || event.origin === 'null') return;
+    event.source.postMessage(answer(data, event.origin), event.origin);
+    record.answered = true;
+  });
+})();
+</script>`;
+}
+
+export function parseAutoPostForm(html: string): { action: string; fields: Record<string, string> } {
   const action = /<form[^>]*\baction="([^"]*)"/.exec(html)?.[1];
   if (action === undefined) throw new Error(`Authorization response has no form: ${html}`);
   const fields: Record<string, string> = {};
