@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { decodeJwt } from 'jose';
-import { registerSimulator, startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, useSimulatedLms, type TestApp } from '../support/app.js';
 import { getWithToken, h1Of, launchAs, people, readLaunchPage } from '../support/launch.js';
-import { CookieJar, MESSAGE_TYPES, PlatformSimulator, ROLES } from '../support/platform-simulator.js';
+import { CookieJar, MESSAGE_TYPES, ROLES } from '../support/platform-simulator.js';
 import { getPage, postForm } from '../support/http-client.js';
 
 /** Pulls the hidden inputs and action out of an auto-submitting form page. */
@@ -89,34 +89,24 @@ describe('Demo mode off', () => {
 });
 
 describe('Deep linking', () => {
-  let app: TestApp;
-  let sim: PlatformSimulator;
-  before(async () => {
-    sim = await PlatformSimulator.start();
-    app = await startTestApp();
-    await registerSimulator(app, sim);
-  });
-  after(async () => {
-    await app.close();
-    await sim.close();
-  });
+  const lms = useSimulatedLms();
 
   it('When an instructor adds TutorKit through deep linking, then the platform receives a signed TutorKit link', async () => {
-    const result = await sim.launch(app.tool, { user: people.instructor(), messageType: MESSAGE_TYPES.deepLinking });
+    const result = await lms.sim.launch(lms.app.tool, { user: people.instructor(), messageType: MESSAGE_TYPES.deepLinking });
     expect(result.status).to.equal(200);
     expect(h1Of(result.body)).to.equal('Add TutorKit to your course');
     const form = formOf(result.body);
-    expect(form.action).to.equal(`${sim.url}/deep-link-return`);
+    expect(form.action).to.equal(`${lms.sim.url}/deep-link-return`);
     const returned = await postForm(form.action, { JWT: form.fields.JWT! });
     expect(returned.status).to.be.lessThan(400);
-    const [record] = sim.deepLinkResponses();
+    const [record] = lms.sim.deepLinkResponses();
     expect(record!.error, record!.error).to.equal(undefined);
     const items = record!.payload!['https://purl.imsglobal.org/spec/lti-dl/claim/content_items'] as { type: string; url: string }[];
-    expect(items).to.deep.equal([{ type: 'ltiResourceLink', title: 'TutorKit', text: 'Tutoring sessions, reports and early alerts', url: app.tool.launchUrl }]);
+    expect(items).to.deep.equal([{ type: 'ltiResourceLink', title: 'TutorKit', text: 'Tutoring sessions, reports and early alerts', url: lms.app.tool.launchUrl }]);
   });
 
   it('When a deep-linked instructor later launches, then they reach the portal of that course', async () => {
-    const launched = await launchAs(app, sim, { user: { ...people.instructor(), roles: [ROLES.instructor] } });
-    expect(h1Of(await (await getWithToken(app, launched.path, launched.token)).text())).to.equal('Client portal');
+    const launched = await launchAs(lms.app, lms.sim, { user: { ...people.instructor(), roles: [ROLES.instructor] } });
+    expect(h1Of(await (await getWithToken(lms.app, launched.path, launched.token)).text())).to.equal('Client portal');
   });
 });

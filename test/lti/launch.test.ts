@@ -1,23 +1,13 @@
 import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { courses, memberships, users } from '../../src/db/schema.js';
-import { registerSimulator, startTestApp, type TestApp } from '../support/app.js';
-import { countRows, getWithToken, h1Of, launchAs, people } from '../support/launch.js';
-import { PlatformSimulator, ROLES } from '../support/platform-simulator.js';
+import { useSimulatedLms } from '../support/app.js';
+import { countRows, getWithToken, h1Of, launchAs as launch, people } from '../support/launch.js';
+import { ROLES, type LaunchInput } from '../support/platform-simulator.js';
 
 describe('LTI launch', () => {
-  let app: TestApp;
-  let sim: PlatformSimulator;
-
-  before(async () => {
-    sim = await PlatformSimulator.start();
-    app = await startTestApp();
-    await registerSimulator(app, sim);
-  });
-  after(async () => {
-    await app.close();
-    await sim.close();
-  });
+  const lms = useSimulatedLms();
+  const launchAs = (input: LaunchInput) => launch(lms.app, lms.sim, input);
 
   const homes = [
     { who: 'instructor', user: people.instructor, path: /^\/c\/[^/]+\/portal$/, h1: 'Client portal', role: 'Instructor' },
@@ -28,9 +18,9 @@ describe('LTI launch', () => {
 
   for (const home of homes) {
     it(`When a ${home.who} launches, then they land on their home page and see who they are`, async () => {
-      const launched = await launchAs(app, sim, { user: home.user() });
+      const launched = await launchAs({ user: home.user() });
       expect(launched.path).to.match(home.path);
-      const page = await getWithToken(app, launched.path, launched.token);
+      const page = await getWithToken(lms.app, launched.path, launched.token);
       const html = await page.text();
       expect(page.status).to.equal(200);
       expect(h1Of(html)).to.equal(home.h1);
@@ -42,8 +32,8 @@ describe('LTI launch', () => {
 
   it('When a student launches, then the user, the course and a student membership are stored', async () => {
     const user = { ...people.student(), sub: 'stu-stored' };
-    const launched = await launchAs(app, sim, { user, context: { id: 'chem-201', label: 'CHEM 201', title: 'Organic Chemistry' } });
-    const db = app.database.db;
+    const launched = await launchAs({ user, context: { id: 'chem-201', label: 'CHEM 201', title: 'Organic Chemistry' } });
+    const db = lms.app.database.db;
     const [course] = await db.select().from(courses).where(eq(courses.id, launched.courseId));
     expect(course).to.include({ contextId: 'chem-201', title: 'Organic Chemistry', label: 'CHEM 201' });
     const [stored] = await db.select().from(users).where(eq(users.sub, 'stu-stored'));
@@ -55,31 +45,31 @@ describe('LTI launch', () => {
 
   it('When the same person launches again with a new name and role, then their rows are updated, not duplicated', async () => {
     const user = { ...people.student(), sub: 'stu-relaunch' };
-    await launchAs(app, sim, { user });
-    const before = await countRows(app.database.db);
-    const again = await launchAs(app, sim, { user: { ...user, name: 'Priya N. Rao', roles: [ROLES.mentor] } });
-    expect(await countRows(app.database.db)).to.deep.equal(before);
+    await launchAs({ user });
+    const before = await countRows(lms.app.database.db);
+    const again = await launchAs({ user: { ...user, name: 'Priya N. Rao', roles: [ROLES.mentor] } });
+    expect(await countRows(lms.app.database.db)).to.deep.equal(before);
     expect(again.path).to.match(/\/sessions$/);
-    const [stored] = await app.database.db.select().from(users).where(eq(users.sub, 'stu-relaunch'));
+    const [stored] = await lms.app.database.db.select().from(users).where(eq(users.sub, 'stu-relaunch'));
     expect(stored!.name).to.equal('Priya N. Rao');
-    const [membership] = await app.database.db.select().from(memberships).where(eq(memberships.userId, stored!.id));
+    const [membership] = await lms.app.database.db.select().from(memberships).where(eq(memberships.userId, stored!.id));
     expect(membership!.role).to.equal('tutor');
   });
 
   it('When an LMS sends no name or email, then the person is stored as a course participant and keeps any email we had', async () => {
     const sub = 'stu-private';
-    await launchAs(app, sim, { user: { sub, email: 'kept@example.edu', roles: [ROLES.learner] } });
-    await launchAs(app, sim, { user: { sub, roles: [ROLES.learner] } });
-    const [stored] = await app.database.db.select().from(users).where(eq(users.sub, sub));
+    await launchAs({ user: { sub, email: 'kept@example.edu', roles: [ROLES.learner] } });
+    await launchAs({ user: { sub, roles: [ROLES.learner] } });
+    const [stored] = await lms.app.database.db.select().from(users).where(eq(users.sub, sub));
     expect(stored).to.include({ name: 'Course participant', email: 'kept@example.edu' });
   });
 
   it('When one person launches from two courses, then each token opens only its own course', async () => {
     const user = { ...people.tutor(), sub: 'ta-two-courses' };
-    const a = await launchAs(app, sim, { user, context: { id: 'course-a', title: 'Course A' } });
-    const b = await launchAs(app, sim, { user, context: { id: 'course-b', title: 'Course B' } });
+    const a = await launchAs({ user, context: { id: 'course-a', title: 'Course A' } });
+    const b = await launchAs({ user, context: { id: 'course-b', title: 'Course B' } });
     expect(a.courseId).to.not.equal(b.courseId);
-    expect((await getWithToken(app, `/c/${a.courseId}/sessions`, a.token)).status).to.equal(200);
-    expect((await getWithToken(app, `/c/${b.courseId}/sessions`, a.token)).status).to.equal(403);
+    expect((await getWithToken(lms.app, `/c/${a.courseId}/sessions`, a.token)).status).to.equal(200);
+    expect((await getWithToken(lms.app, `/c/${b.courseId}/sessions`, a.token)).status).to.equal(403);
   });
 });

@@ -1,9 +1,9 @@
 // Every route behind the launch, for every role, in the right course and the wrong one.
 import { expect } from 'chai';
 import type { Role } from '../../src/lib/session-token.js';
-import { registerSimulator, startTestApp, type TestApp } from '../support/app.js';
+import { useSimulatedLms, type TestApp } from '../support/app.js';
 import { getWithToken, h1Of, launchAs, people, type Launched } from '../support/launch.js';
-import { PlatformSimulator } from '../support/platform-simulator.js';
+import type { PlatformSimulator } from '../support/platform-simulator.js';
 
 /** Course-scoped routes and the roles that may open them. Add every new route here. */
 const COURSE_ROUTES: { path: (courseId: string) => string; allowed: Role[] }[] = [
@@ -16,21 +16,16 @@ const SITE_ROUTES = [{ path: '/admin/settings', adminOnly: true }];
 const ROLES: Role[] = ['instructor', 'tutor', 'student', 'admin'];
 
 describe('Authorization', () => {
+  const lms = useSimulatedLms();
   let app: TestApp;
   let sim: PlatformSimulator;
   const inCourseA = {} as Record<Role, Launched>;
   let courseB: string;
 
   before(async () => {
-    sim = await PlatformSimulator.start();
-    app = await startTestApp();
-    await registerSimulator(app, sim);
+    ({ app, sim } = lms);
     for (const role of ROLES) inCourseA[role] = await launchAs(app, sim, { user: people[role](), context: { id: 'course-a', title: 'Course A' } });
     courseB = (await launchAs(app, sim, { user: { ...people.instructor(), sub: 'inst-b' }, context: { id: 'course-b', title: 'Course B' } })).courseId;
-  });
-  after(async () => {
-    await app.close();
-    await sim.close();
   });
 
   for (const route of COURSE_ROUTES) {

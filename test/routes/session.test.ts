@@ -1,27 +1,18 @@
 // The bearer token after launch: where it travels, when it ends, and that it is never logged.
 import { expect } from 'chai';
-import { fixedClock, registerSimulator, startTestApp, type TestApp } from '../support/app.js';
+import { fixedClock, useSimulatedLms, type TestApp } from '../support/app.js';
 import { getWithToken, h1Of, launchAs, people, type Launched } from '../support/launch.js';
-import { PlatformSimulator } from '../support/platform-simulator.js';
 
 describe('Session token after launch', () => {
-  let app: TestApp;
-  let sim: PlatformSimulator;
   const clock = fixedClock(new Date());
+  const lms = useSimulatedLms({ app: { clock, sessionMinutes: 60 } });
+  let app: TestApp;
   let launched: Launched;
 
-  before(async () => {
-    sim = await PlatformSimulator.start();
-    app = await startTestApp({ clock, sessionMinutes: 60 });
-    await registerSimulator(app, sim);
-  });
   beforeEach(async () => {
+    app = lms.app;
     clock.set(new Date());
-    launched = await launchAs(app, sim, { user: people.student() });
-  });
-  after(async () => {
-    await app.close();
-    await sim.close();
+    launched = await launchAs(app, lms.sim, { user: people.student() });
   });
 
   it('When a launch succeeds, then the token is only inside the launch page, never in a URL or a cookie', async () => {

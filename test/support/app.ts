@@ -11,7 +11,7 @@ import type { Config } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { fixedClock, systemClock, type Clock } from '../../src/lib/clock.js';
-import type { PlatformSimulator, ToolEndpoints } from './platform-simulator.js';
+import { PlatformSimulator, type ToolEndpoints } from './platform-simulator.js';
 
 /** One key for the whole test process: ltijs is set up once per process with the first key. */
 export const TEST_LTI_KEY = 'test-lti-key-0123456789abcdef0123456789abcdef';
@@ -126,3 +126,21 @@ export async function registerSimulator(app: TestApp, sim: PlatformSimulator, de
 }
 
 export { fixedClock };
+
+/**
+ * Registers mocha hooks that start a platform simulator and TutorKit with the simulator
+ * registered as an LMS, and stop both afterwards. Read `lms.app` and `lms.sim` inside tests.
+ */
+export function useSimulatedLms(options: { app?: TestAppOptions; sim?: Parameters<typeof PlatformSimulator.start>[0]; deploymentIds?: string[] } = {}) {
+  const lms = {} as { app: TestApp; sim: PlatformSimulator };
+  before(async () => {
+    lms.sim = await PlatformSimulator.start(options.sim);
+    lms.app = await startTestApp(options.app);
+    await registerSimulator(lms.app, lms.sim, options.deploymentIds);
+  });
+  after(async () => {
+    await lms.app?.close();
+    await lms.sim?.close();
+  });
+  return lms;
+}
