@@ -82,10 +82,7 @@
     // A reload lost the in-page token: fetch the page again with the one this tab remembers.
     if (document.body.dataset.needsToken === 'true' && token) loadPage(window.location.pathname + window.location.search);
     var opener = document.getElementById('open-new-window');
-    if (opener) {
-      if (window.top === window.self) show('top-level-hint');
-      opener.addEventListener('click', function () { show('opened-new-window'); });
-    }
+    if (opener) opener.addEventListener('click', function () { show('opened-new-window'); });
   }
 
   // Every htmx request carries the token in a header; a refreshed token replaces it.

@@ -88,9 +88,13 @@ export function createLoginRouter(options: LoginOptions): express.Router {
     if (cookie && safeEqual(cookie, cookieValue(state))) binding = { mode: 'cookie' };
     else if (row.storageTarget) {
       binding = { mode: 'storage', state, nonce: row.nonce, target: row.storageTarget, platformOrigin: new URL(row.authEndpoint).origin };
+    } else if (req.get('sec-fetch-dest') === 'document') {
+      // A top-level window without the cookie: cookies are off for this site, or the launch was
+      // started in another browser. Either way a new window would not help.
+      return refuse(res, 'STATE_COOKIE_MISSING');
     } else {
-      // The browser dropped the cookie and the LMS offers no storage: this browser cannot prove
-      // the launch is its own here. A first-party window can, so offer one.
+      // Inside the LMS frame the browser dropped the cookie and the LMS offers no storage: the
+      // frame cannot prove the launch is its own, but a first-party window can, so offer one.
       const again = new URL(`${options.baseUrl}/lti/login`);
       for (const [k, v] of Object.entries(row.loginParams)) if (v) again.searchParams.set(k, v);
       return options.render(res, 'pages/lti/new-window', { title: 'Open TutorKit in a new window', loginUrl: again.toString() });

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const AXE_PATH = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
@@ -68,8 +68,8 @@ interface AxeViolation {
   nodes: AxeNode[];
 }
 
-/** Runs axe-core on the page as it is now and fails with a readable list of violations. */
-export async function expectNoAxeViolations(page: Page): Promise<void> {
+/** Runs axe-core on the page (or a frame inside one) as it is now and fails with a readable list of violations. */
+export async function expectNoAxeViolations(page: Page | Frame): Promise<void> {
   // TutorKit's CSP (script-src 'self') refuses page.addScriptTag's inline script, and the tests keep
   // the CSP on so that they notice the app breaking it. DevTools evaluation is not subject to the
   // page's CSP, so axe's source is evaluated from the test side instead.

@@ -155,6 +155,24 @@ describe('LTI launch rejections', () => {
     expect(again.searchParams.get('lti_deployment_id')).to.equal('deployment-1');
   });
 
+  it('When a top-level window (not a frame) returns no state cookie, then the launch is refused without offering a new window', async () => {
+    const jar = new CookieJar();
+    const input: LaunchInput = { user: people.student() };
+    const { authRequestUrl } = await sim.initiateLogin(app.tool, input, jar);
+    const form = await sim.authorize(authRequestUrl, input);
+    const res = await fetch(app.tool.launchUrl, {
+      method: 'POST',
+      body: new URLSearchParams({ id_token: form.idToken, state: form.state }),
+      headers: { 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Site': 'cross-site' },
+      redirect: 'manual',
+    });
+    const html = await res.text();
+    expect(res.status).to.equal(401);
+    expect(h1Of(html)).to.equal('This launch could not be verified');
+    expect(html).to.contain('allow them for TutorKit');
+    expect(html).not.to.contain('open-new-window');
+  });
+
   it('When the new-window login runs in a browser with working cookies, then the launch succeeds there', async () => {
     const refused = await launch({ dropCookies: true, user: { ...people.student(), sub: 'new-window-student' } });
     const link = refused.body.match(/id="open-new-window" href="([^"]+)"/)![1]!.replace(/&amp;/g, '&');
