@@ -21,6 +21,10 @@ import { courseRoutes } from './routes/course.js';
 import { demoRoutes } from './routes/demo.js';
 import { createLaunchHandlers } from './routes/launch.js';
 import { publicRoutes } from './routes/public.js';
+import { settingsRoutes } from './routes/settings.js';
+import { tagRoutes } from './routes/tags.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { calendarRoutes } from './routes/calendar.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
@@ -108,6 +112,10 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   if (demo) app.use(demoRoutes(demo, urls.loginUrl));
   app.use(['/c', '/admin'], requireSession(tokens));
   app.use(courseRoutes(db));
+  app.use(tagRoutes({ db, clock }));
+  app.use(settingsRoutes(db));
+  app.use(sessionRoutes(db, clock));
+  app.use(calendarRoutes(db, clock));
   app.use(adminRoutes(db));
 
   app.use((_req, _res, next) => next(new NotFoundError()));

@@ -105,6 +105,41 @@
     if (main) main.focus();
   });
 
+  // A person without a time zone yet: store the browser's, then show this page again in it.
+  var zoneSent = false;
+  function adoptBrowserZone(root) {
+    var probe = root.querySelector ? root.querySelector('#zone-probe') : null;
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!probe || !zone || !token || zoneSent) return;
+    zoneSent = true;
+    probe.remove();
+    window.htmx.ajax('POST', probe.dataset.url, { values: { zone: zone }, swap: 'none' }).then(function () {
+      loadPage(window.location.pathname + window.location.search);
+    });
+  }
+  document.addEventListener('htmx:load', function (event) { adoptBrowserZone(event.detail.elt); });
+
+  // The Add sessions form: show only the repeat fields that apply, and start in the browser's zone.
+  function setUpSessionForm(root) {
+    var repeat = root.querySelector ? root.querySelector('#repeat') : null;
+    if (repeat) {
+      var sync = function () {
+        Array.prototype.forEach.call(document.querySelectorAll('[data-repeat]'), function (el) {
+          el.hidden = el.dataset.repeat.split(' ').indexOf(repeat.value) === -1;
+        });
+      };
+      repeat.addEventListener('change', sync);
+      sync();
+    }
+    var zone = root.querySelector ? root.querySelector('select[data-default-zone="browser"]') : null;
+    if (zone) {
+      var browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (browserZone && zone.querySelector('option[value="' + browserZone + '"]')) zone.value = browserZone;
+      zone.dataset.defaultZone = '';
+    }
+  }
+  document.addEventListener('htmx:load', function (event) { setUpSessionForm(event.detail.elt); });
+
   // Plain forms that leave for another system (demo LMS, deep linking) submit themselves.
   function autosubmit() {
     var form = document.querySelector('form[data-autosubmit]');
@@ -114,6 +149,8 @@
   function ready() {
     autosubmit();
     start();
+    setUpSessionForm(document);
+    adoptBrowserZone(document);
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
   else ready();

@@ -158,3 +158,13 @@ export async function addFrameOrigin(db: Db, platformId: string, origin: string)
 export async function listPlatformOrigins(db: Db) {
   return db.select({ issuer: platforms.issuer, authEndpoint: platforms.authEndpoint, frameOrigins: platforms.frameOrigins }).from(platforms);
 }
+
+/** Stores the browser's zone for a person who has none yet; a zone they chose is kept. */
+export async function setTimeZoneIfUnset(db: Db, userId: string, zone: string): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ timeZone: zone })
+    .where(and(eq(users.id, userId), sql`${users.timeZone} is null`))
+    .returning({ id: users.id });
+  return rows.length > 0;
+}

@@ -1,6 +1,7 @@
 // Who is who in which course: turns a verified launch into our user, course and membership.
 import type { Db } from '../db/client.js';
-import { AppError, ForbiddenError } from '../lib/errors.js';
+import { IANAZone } from 'luxon';
+import { AppError, ForbiddenError, ValidationError } from '../lib/errors.js';
 import type { Role } from '../lib/session-token.js';
 import * as q from './queries.js';
 
@@ -114,4 +115,10 @@ function originOf(url: string | null): string | null {
   } catch {
     return null;
   }
+}
+
+/** On a person's first page, their browser tells us their time zone (they can change it in settings). */
+export async function adoptBrowserTimeZone(db: Db, userId: string, zone: unknown): Promise<boolean> {
+  if (typeof zone !== 'string' || !IANAZone.isValidZone(zone)) throw new ValidationError('Unknown time zone.', { zone: 'Choose a time zone from the list' });
+  return q.setTimeZoneIfUnset(db, userId, zone);
 }

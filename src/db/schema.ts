@@ -3,12 +3,15 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
+  date,
   index,
+  integer,
   jsonb,
   pgEnum,
   pgTable,
   primaryKey,
   text,
+  time,
   timestamp,
   uniqueIndex,
   uuid,
@@ -168,4 +171,173 @@ export const ltiLaunchStates = pgTable(
     confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
   },
   (t) => [index('lti_launch_states_expires_idx').on(t.expiresAt)],
+);
+
+// ---- Scheduling ---------------------------------------------------------------------------
+
+export const tagCategoryEnum = pgEnum('tag_category', ['program', 'topic', 'grade_level']);
+
+/** The site's tag catalogue (one per platform); a retired tag stays on the sessions that have it. */
+export const tags = pgTable(
+  'tags',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    platformId: uuid('platform_id')
+      .notNull()
+      .references(() => platforms.id, { onDelete: 'cascade' }),
+    category: tagCategoryEnum('category').notNull(),
+    name: text('name').notNull(),
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('tags_platform_category_name_key').on(t.platformId, t.category, sql`lower(${t.name})`)],
+);
+
+/** The tags a tutor is expert in, used by "Find by tags". */
+export const userExpertiseTags = pgTable(
+  'user_expertise_tags',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tagId: uuid('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.tagId] })],
+);
+
+/**
+ * A session as scheduled: one-off or recurring. Its wall-clock start and its repeat rule are
+ * kept in the scheduler's IANA zone; occurrences hold the resulting instants.
+ */
+export const sessionSeries = pgTable(
+  'session_series',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id, { onDelete: 'cascade' }),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    timeZone: text('time_zone').notNull(),
+    /** Local date and time of the first occurrence, in time_zone. */
+    startDate: date('start_date', { mode: 'string' }).notNull(),
+    startTime: time('start_time').notNull(),
+    durationMinutes: integer('duration_minutes').notNull(),
+    /** The form's repeat choice (RepeatRule in src/scheduling/recurrence.ts). */
+    repeat: jsonb('repeat').notNull(),
+    invitedOnly: boolean('invited_only').notNull().default(false),
+    meetingUrl: text('meeting_url'),
+    autoResources: boolean('auto_resources').notNull().default(false),
+    /** Local dates (YYYY-MM-DD) the rule skips: occurrences moved to a series of their own (EXDATE). */
+    excludedDates: text('excluded_dates')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** The series this one was split from ("this and following") or detached from ("this session"). */
+    parentSeriesId: uuid('parent_series_id'),
+    /** Raised on every change; calendar files use it as SEQUENCE. */
+    sequence: integer('sequence').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('session_series_course_idx').on(t.courseId)],
+);
+
+export const seriesTags = pgTable(
+  'series_tags',
+  {
+    seriesId: uuid('series_id')
+      .notNull()
+      .references(() => sessionSeries.id, { onDelete: 'cascade' }),
+    tagId: uuid('tag_id')
+      .notNull()
+      .references(() => tags.id),
+    courseId: uuid('course_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.seriesId, t.tagId] }), index('series_tags_tag_idx').on(t.tagId)],
+);
+
+export const resourceKindEnum = pgEnum('resource_kind', ['before', 'exit']);
+
+/** "Resources" (shown before a session) and "Exit resources" (shown when leaving it). */
+export const sessionResources = pgTable(
+  'session_resources',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    seriesId: uuid('series_id')
+      .notNull()
+      .references(() => sessionSeries.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id').notNull(),
+    kind: resourceKindEnum('kind').notNull(),
+    title: text('title').notNull(),
+    url: text('url').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [index('session_resources_series_idx').on(t.seriesId)],
+);
+
+export const inviteeRoleEnum = pgEnum('invitee_role', ['tutor', 'student']);
+
+export const seriesInvitees = pgTable(
+  'series_invitees',
+  {
+    seriesId: uuid('series_id')
+      .notNull()
+      .references(() => sessionSeries.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id').notNull(),
+    role: inviteeRoleEnum('role').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.seriesId, t.userId] }), index('series_invitees_user_idx').on(t.userId)],
+);
+
+export const occurrenceStatusEnum = pgEnum('occurrence_status', ['scheduled', 'cancelled', 'ended']);
+
+/** One meeting of a series; RSVPs, attendance and feedback attach here. */
+export const occurrences = pgTable(
+  'occurrences',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    seriesId: uuid('series_id')
+      .notNull()
+      .references(() => sessionSeries.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    /** The start the series rule gave this occurrence (RECURRENCE-ID), kept when it is moved. */
+    originalStartsAt: timestamp('original_starts_at', { withTimezone: true }).notNull(),
+    status: occurrenceStatusEnum('status').notNull().default('scheduled'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('occurrences_course_starts_idx').on(t.courseId, t.startsAt),
+    index('occurrences_series_starts_idx').on(t.seriesId, t.startsAt),
+  ],
+);
+
+export const rsvpResponseEnum = pgEnum('rsvp_response', ['going', 'maybe', 'declined']);
+
+export const rsvps = pgTable(
+  'rsvps',
+  {
+    occurrenceId: uuid('occurrence_id')
+      .notNull()
+      .references(() => occurrences.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id').notNull(),
+    response: rsvpResponseEnum('response').notNull(),
+    respondedAt: timestamp('responded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.occurrenceId, t.userId] })],
 );

@@ -25,9 +25,13 @@ export function isHtmx(req: Request): boolean {
   return req.get('HX-Request') === 'true';
 }
 
-/** A boosted navigation wants the whole page; other htmx requests want only a fragment. */
+/**
+ * An htmx request that targets one element (HX-Target) wants only that fragment. Boosted
+ * navigations, history restores and whole-page loads (the page script's, which target <body>,
+ * an element without an id) want the page.
+ */
 export function wantsFragment(req: Request): boolean {
-  return isHtmx(req) && req.get('HX-Boosted') !== 'true';
+  return isHtmx(req) && req.get('HX-Boosted') !== 'true' && req.get('HX-History-Restore-Request') !== 'true' && !!req.get('HX-Target');
 }
 
 export { renderView };

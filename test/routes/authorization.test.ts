@@ -8,7 +8,10 @@ import type { PlatformSimulator } from '../support/platform-simulator.js';
 /** Course-scoped routes and the roles that may open them. Add every new route here. */
 const COURSE_ROUTES: { path: (courseId: string) => string; allowed: Role[] }[] = [
   { path: (c) => `/c/${c}/sessions`, allowed: ['instructor', 'tutor', 'student', 'admin'] },
+  { path: (c) => `/c/${c}/sessions/new`, allowed: ['instructor', 'tutor', 'admin'] },
   { path: (c) => `/c/${c}/portal`, allowed: ['instructor', 'admin'] },
+  { path: (c) => `/c/${c}/tags`, allowed: ['instructor', 'admin'] },
+  { path: (c) => `/c/${c}/settings`, allowed: ['instructor', 'tutor', 'student', 'admin'] },
 ];
 /** Site-wide routes and whether a site administrator is needed. */
 const SITE_ROUTES = [{ path: '/admin/settings', adminOnly: true }];

@@ -1,0 +1,157 @@
+// Sessions: the list ("My sessions"), "Add sessions" and the session page.
+import { Router, type Response } from 'express';
+import type { Db } from '../db/client.js';
+import { findViewer, type Viewer as CourseViewer } from '../courses/service.js';
+import type { Clock } from '../lib/clock.js';
+import { ValidationError } from '../lib/errors.js';
+import { renderPage } from '../lib/render.js';
+import type { Session } from '../lib/session-token.js';
+import { addSessions, loadAddSessionsForm, loadSessionPage } from '../scheduling/service.js';
+import { WEEKDAYS } from '../scheduling/recurrence.js';
+import { cancelSessions, EDIT_SCOPES, editSessions, loadEditable, loadEditValues, mayEdit, repeats, type Actor, type EditScope } from '../scheduling/editing.js';
+import { findPlatformOfUser, findTutorsByTags, listTags } from '../tags/service.js';
+import { requireRole } from './auth.js';
+
+// V8 lists canonical zones only; UTC is added for people who schedule in it.
+const ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone')];
+
+export function sessionRoutes(db: Db, clock: Clock): Router {
+  const router = Router();
+  const schedulers = requireRole('instructor', 'tutor', 'admin');
+
+  router.get('/c/:courseId/sessions/new', schedulers, async (_req, res) => {
+    await renderForm(res, {}, {}, 200);
+  });
+
+  router.post('/c/:courseId/sessions', schedulers, async (req, res) => {
+    try {
+      const { courseId } = await addSessions(db, session(res).userId, req.body);
+      res.redirect(303, `/c/${courseId}/sessions?added=1`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await renderForm(res, req.body as Record<string, unknown>, err.fields, 422);
+    }
+  });
+
+  // "Find by tags": the Tutors list again, best match for the chosen tags first.
+  router.get('/c/:courseId/sessions/find-tutors', schedulers, async (req, res) => {
+    const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+    const tutors = await findTutorsByTags(db, session(res).courseId, list(req.query.tagIds));
+    res.render('partials/sessions/_tutors', { tutors, chosen: list(req.query.tutorIds), courseId: session(res).courseId, matched: true, errors: {} });
+  });
+
+  router.get('/c/:courseId/sessions/:occurrenceId', requireRole('instructor', 'tutor', 'student', 'admin'), async (req, res) => {
+    const viewer = await findViewer(db, session(res).userId, session(res).courseId);
+    const page = await loadSessionPage(db, viewerFor(session(res), viewer), String(req.params.occurrenceId), clock.now());
+    const canEdit = page.status === 'scheduled' && page.startsAt > clock.now() && (await mayEdit(db, actor(res), page.series));
+    await renderPage(res, 'pages/sessions/show', { title: page.name, viewer, page, canEdit, cancelled: req.query.cancelled, current: 'sessions' });
+  });
+
+  router.get('/c/:courseId/sessions/:occurrenceId/edit', schedulers, async (req, res) => {
+    const occurrenceId = String(req.params.occurrenceId);
+    const found = await loadEditable(db, actor(res), session(res).courseId, occurrenceId, clock.now());
+    const scope = readScope(req.query.scope);
+    if (repeats(found.series) && !scope) return renderScopeChoice(res, 'edit', occurrenceId, found.series.name);
+    const values = await loadEditValues(db, found, scope ?? 'all', clock.now());
+    await renderForm(res, values, {}, 200, { occurrenceId, scope: repeats(found.series) ? scope : null });
+  });
+
+  router.post('/c/:courseId/sessions/:occurrenceId/edit', schedulers, async (req, res) => {
+    const occurrenceId = String(req.params.occurrenceId);
+    const body = req.body as Record<string, unknown>;
+    const scope = readScope(body.scope) ?? 'all';
+    try {
+      await editSessions(db, actor(res), session(res).courseId, occurrenceId, scope, body, clock.now());
+      res.redirect(303, `/c/${session(res).courseId}/sessions?added=1`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      await renderForm(res, body, err.fields, 422, { occurrenceId, scope: readScope(body.scope) });
+    }
+  });
+
+  router.get('/c/:courseId/sessions/:occurrenceId/cancel', schedulers, async (req, res) => {
+    const occurrenceId = String(req.params.occurrenceId);
+    const found = await loadEditable(db, actor(res), session(res).courseId, occurrenceId, clock.now());
+    await renderScopeChoice(res, 'cancel', occurrenceId, found.series.name, repeats(found.series));
+  });
+
+  router.post('/c/:courseId/sessions/:occurrenceId/cancel', schedulers, async (req, res) => {
+    const occurrenceId = String(req.params.occurrenceId);
+    const scope = readScope((req.body as Record<string, unknown>).scope) ?? 'this';
+    const count = await cancelSessions(db, actor(res), session(res).courseId, occurrenceId, scope, clock.now());
+    res.redirect(303, `/c/${session(res).courseId}/sessions/${occurrenceId}?cancelled=${count}`);
+  });
+
+  async function renderScopeChoice(res: Response, action: 'edit' | 'cancel', occurrenceId: string, name: string, repeating = true) {
+    const viewer = await findViewer(db, session(res).userId, session(res).courseId);
+    const title = action === 'edit' ? `Edit ${name}` : `Cancel ${name}`;
+    await renderPage(res, 'pages/sessions/scope', { title, viewer, action, occurrenceId, name, repeating, current: 'sessions' });
+  }
+
+  /** The form, blank or as submitted with its errors; nothing typed is lost. */
+  async function renderForm(res: Response, values: Record<string, unknown>, errors: Record<string, string>, status: number, edit?: { occurrenceId: string; scope: EditScope | null }) {
+    const s = session(res);
+    const viewer = await findViewer(db, s.userId, s.courseId);
+    const options = await loadAddSessionsForm(db, s.userId, s.courseId);
+    const tagGroups = await listTags(db, await findPlatformOfUser(db, s.userId), { includeRetired: false });
+    const title = edit ? 'Edit session' : 'Add sessions';
+    const action = edit ? `/c/${s.courseId}/sessions/${edit.occurrenceId}/edit` : `/c/${s.courseId}/sessions`;
+    await renderPage(
+      res,
+      'pages/sessions/new',
+      { title, action, edit: edit ?? null, viewer, options, tagGroups, zones: ZONES, weekdays: WEEKDAYS, values: formValues(values, viewer, options.timeZone), errors, current: 'sessions' },
+      status,
+    );
+  }
+
+  return router;
+}
+
+function session(res: Response): Session {
+  return res.locals.session!;
+}
+
+function actor(res: Response): Actor {
+  return { userId: session(res).userId, role: session(res).role };
+}
+
+function readScope(value: unknown): EditScope | null {
+  return EDIT_SCOPES.includes(value as EditScope) ? (value as EditScope) : null;
+}
+
+export function viewerFor(s: Session, viewer: CourseViewer) {
+  return { userId: s.userId, courseId: s.courseId, role: viewer.role, timeZone: viewer.timeZone ?? 'UTC' };
+}
+
+/** Submitted values (or defaults) as arrays and strings the template can read. */
+function formValues(values: Record<string, unknown>, viewer: CourseViewer, zone: string | null) {
+  const many = (v: unknown) => (Array.isArray(v) ? v.map(String) : v ? [String(v)] : []);
+  const one = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback);
+  return {
+    name: one(values.name),
+    description: one(values.description),
+    courseId: one(values.courseId, viewer.courseId),
+    tagIds: many(values.tagIds),
+    resourceTitle: many(values.resourceTitle),
+    resourceUrl: many(values.resourceUrl),
+    exitTitle: many(values.exitTitle),
+    exitUrl: many(values.exitUrl),
+    autoResources: values.autoResources === 'on',
+    startDate: one(values.startDate),
+    startTime: one(values.startTime, '16:00'),
+    zone: one(values.zone, zone ?? 'UTC'),
+    lengthValue: one(values.lengthValue, '60'),
+    lengthUnit: one(values.lengthUnit, 'minutes'),
+    repeat: one(values.repeat, 'none'),
+    interval: one(values.interval, '1'),
+    weekdays: many(values.weekdays),
+    monthlyBy: one(values.monthlyBy, 'monthday'),
+    endType: one(values.endType, 'count'),
+    until: one(values.until),
+    count: one(values.count, '10'),
+    tutorIds: many(values.tutorIds).length ? many(values.tutorIds) : viewer.role === 'tutor' ? [viewer.userId] : [],
+    studentIds: many(values.studentIds),
+    invitedOnly: values.invitedOnly === 'on',
+    meetingUrl: one(values.meetingUrl),
+  };
+}

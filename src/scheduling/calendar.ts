@@ -1,0 +1,256 @@
+// The Sessions calendar: month, week and list views of occurrences in the viewer's zone.
+// Which day a session falls on, and where days begin and end, come from luxon in the viewer's
+// zone: a session at 23:30 UTC is on the next day in Berlin. Days are stepped by calendar day
+// (never by 24 hours), so a week with a DST change still has 7 days. Everything here except
+// loadCalendar (at the end) is pure: callers pass rows, zone, anchor day and today in.
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { AppError } from '../lib/errors.js';
+import * as q from './queries.js';
+import { formatRange, seesAllSessions, type Viewer } from './service.js';
+import { isKnownZone, parseLocalDate } from './time.js';
+
+export const CALENDAR_VIEWS = ['month', 'week', 'list'] as const;
+export type CalendarView = (typeof CALENDAR_VIEWS)[number];
+export const LIST_PAGE_SIZE = 50;
+/** More than a month grid can sensibly show; past it the page says so and offers the week view. */
+export const GRID_LIMIT = 1000;
+const LOCALE = 'en-GB';
+
+/** An occurrence as listVisibleOccurrences returns it (only the fields the calendar reads). */
+export interface CalendarRow {
+  occurrenceId: string;
+  name: string;
+  startsAt: Date;
+  endsAt: Date;
+  status: string;
+}
+export interface CalendarEntry {
+  occurrenceId: string;
+  name: string;
+  /** "16:00", local. */
+  start: string;
+  /** "17:00", or "Wed 10 Mar, 01:00" when the session ends on a later day. */
+  end: string;
+  startIso: string;
+  when: string;
+  cancelled: boolean;
+}
+export interface CalendarDay {
+  /** YYYY-MM-DD in the viewer's zone. */
+  date: string;
+  /** "Tuesday 9 March 2027", for headings and screen readers. */
+  label: string;
+  /** "Tue 9 Mar". */
+  shortLabel: string;
+  dayOfMonth: number;
+  inMonth: boolean;
+  isToday: boolean;
+  entries: CalendarEntry[];
+}
+export interface GridContext {
+  zone: string;
+  /** YYYY-MM-DD: the day the view is built around. */
+  anchor: string;
+  /** YYYY-MM-DD: today in the viewer's zone. */
+  today: string;
+}
+
+/** The query string, as typed in an address or sent by the calendar's own links. */
+export const CalendarQuery = z.object({
+  view: z.enum(CALENDAR_VIEWS, { error: 'Choose a calendar view: month, week or list.' }).default('month'),
+  date: z
+    .string({ error: 'Enter one date, as YYYY-MM-DD.' })
+    .refine((d) => parseLocalDate(d) !== null && d >= '1970-01-01' && d <= '2199-12-31', 'Enter a real date between 1970 and 2199, as YYYY-MM-DD (for example 2027-03-16).')
+    .optional(),
+});
+export type CalendarQuery = z.infer<typeof CalendarQuery>;
+
+export class CalendarQueryError extends AppError {
+  constructor(message: string) {
+    super(400, { title: 'This calendar address is not valid', message, next: 'Use the Previous, Today and Next buttons, or open My sessions from the menu.' });
+  }
+}
+
+export function parseCalendarQuery(query: unknown): CalendarQuery {
+  const parsed = CalendarQuery.safeParse(query);
+  if (!parsed.success) throw new CalendarQueryError(parsed.error.issues.map((i) => i.message).join(' '));
+  return parsed.data;
+}
+
+function startOfDay(date: string, zone: string): DateTime {
+  return DateTime.fromISO(date, { zone, locale: LOCALE }).startOf('day');
+}
+
+/** `count` consecutive local days from `first`, each starting at its own first instant. */
+function stepDays(first: DateTime, count: number): DateTime[] {
+  return Array.from({ length: count }, (_, i) => first.plus({ days: i }).startOf('day'));
+}
+
+/** Local days from `first` up to and including the day `last`. */
+function daysThrough(first: DateTime, last: string): DateTime[] {
+  const days: DateTime[] = [];
+  for (let day = first; day.toISODate()! <= last; day = first.plus({ days: days.length }).startOf('day')) days.push(day);
+  return days;
+}
+
+/** The instants [from, to) whose sessions a view shows. */
+export function calendarWindow(view: CalendarView, anchor: string, zone: string): { from: Date; to: Date } {
+  const day = startOfDay(anchor, zone);
+  if (view === 'list') return { from: day.toJSDate(), to: day.plus({ years: 5 }).toJSDate() };
+  const days = view === 'week' ? stepDays(day.startOf('week'), 7) : monthDays(day);
+  return { from: days[0]!.toJSDate(), to: days[days.length - 1]!.plus({ days: 1 }).startOf('day').toJSDate() };
+}
+
+/** Monday before (or on) the 1st to Sunday after (or on) the last day of the anchor's month. */
+function monthDays(anchor: DateTime): DateTime[] {
+  return daysThrough(anchor.startOf('month').startOf('week'), anchor.endOf('month').endOf('week').toISODate()!);
+}
+
+function toEntry(row: CalendarRow, zone: string): CalendarEntry {
+  const start = DateTime.fromJSDate(row.startsAt, { zone }).setLocale(LOCALE);
+  const end = DateTime.fromJSDate(row.endsAt, { zone }).setLocale(LOCALE);
+  return {
+    occurrenceId: row.occurrenceId,
+    name: row.name,
+    start: start.toFormat('HH:mm'),
+    end: start.hasSame(end, 'day') ? end.toFormat('HH:mm') : end.toFormat('ccc d LLL, HH:mm'),
+    startIso: start.toISO()!,
+    when: formatRange(row.startsAt, row.endsAt, zone),
+    cancelled: row.status === 'cancelled',
+  };
+}
+
+/** Entries by the local day they start on, in start order. */
+function groupByDay(rows: CalendarRow[], zone: string): Map<string, CalendarEntry[]> {
+  const byDay = new Map<string, CalendarEntry[]>();
+  const sorted = [...rows].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+  for (const row of sorted) {
+    const key = DateTime.fromJSDate(row.startsAt, { zone }).toISODate()!;
+    byDay.set(key, [...(byDay.get(key) ?? []), toEntry(row, zone)]);
+  }
+  return byDay;
+}
+
+function toDay(day: DateTime, byDay: Map<string, CalendarEntry[]>, ctx: GridContext, month?: number): CalendarDay {
+  const date = day.toISODate()!;
+  return {
+    date,
+    label: day.toFormat('cccc d LLLL yyyy'),
+    shortLabel: day.toFormat('ccc d LLL'),
+    dayOfMonth: day.day,
+    inMonth: month === undefined || day.month === month,
+    isToday: date === ctx.today,
+    entries: byDay.get(date) ?? [],
+  };
+}
+
+export function buildMonthGrid(rows: CalendarRow[], ctx: GridContext): { title: string; weeks: CalendarDay[][] } {
+  const anchor = startOfDay(ctx.anchor, ctx.zone);
+  const byDay = groupByDay(rows, ctx.zone);
+  const days = monthDays(anchor).map((d) => toDay(d, byDay, ctx, anchor.month));
+  const weeks = Array.from({ length: days.length / 7 }, (_, i) => days.slice(i * 7, i * 7 + 7));
+  return { title: anchor.toFormat('LLLL yyyy'), weeks };
+}
+
+export function buildWeekGrid(rows: CalendarRow[], ctx: GridContext): { title: string; days: CalendarDay[] } {
+  const byDay = groupByDay(rows, ctx.zone);
+  const days = stepDays(startOfDay(ctx.anchor, ctx.zone).startOf('week'), 7);
+  return { title: formatSpan(days[0]!, days[6]!), days: days.map((d) => toDay(d, byDay, ctx)) };
+}
+
+/**
+ * Up to `pageSize` sessions from the anchor day on, grouped by day. When there are more, the page
+ * ends with a whole day and `laterDate` is the first day not shown, so the next page repeats
+ * nothing (a single day with more than a page of sessions is cut at the page size).
+ */
+export function buildListPage(rows: CalendarRow[], ctx: GridContext, pageSize = LIST_PAGE_SIZE): { title: string; days: CalendarDay[]; laterDate: string | null } {
+  const anchor = startOfDay(ctx.anchor, ctx.zone);
+  const title = ctx.anchor === ctx.today ? 'Upcoming sessions' : `Sessions from ${anchor.toFormat('cccc d LLLL yyyy')}`;
+  let shown = rows.slice(0, pageSize);
+  let laterDate: string | null = null;
+  if (rows.length > pageSize) {
+    laterDate = DateTime.fromJSDate(rows[pageSize]!.startsAt, { zone: ctx.zone }).toISODate()!;
+    const wholeDays = shown.filter((r) => DateTime.fromJSDate(r.startsAt, { zone: ctx.zone }).toISODate()! < laterDate!);
+    if (wholeDays.length > 0) shown = wholeDays;
+    else laterDate = startOfDay(laterDate, ctx.zone).plus({ days: 1 }).toISODate()!;
+  }
+  const byDay = groupByDay(shown, ctx.zone);
+  const days = [...byDay.keys()].map((date) => toDay(startOfDay(date, ctx.zone), byDay, ctx));
+  return { title, days, laterDate };
+}
+
+/** "8–14 March 2027", "29 March – 4 April 2027", "27 December 2027 – 2 January 2028". */
+function formatSpan(first: DateTime, last: DateTime): string {
+  if (first.hasSame(last, 'month')) return `${first.toFormat('d')}–${last.toFormat('d LLLL yyyy')}`;
+  if (first.hasSame(last, 'year')) return `${first.toFormat('d LLLL')} – ${last.toFormat('d LLLL yyyy')}`;
+  return `${first.toFormat('d LLLL yyyy')} – ${last.toFormat('d LLLL yyyy')}`;
+}
+
+export interface CalendarLink {
+  href: string;
+  label: string;
+}
+export interface CalendarLinks {
+  previous: CalendarLink;
+  today: string;
+  next: CalendarLink | null;
+  views: Record<CalendarView, string>;
+}
+
+/** Links keep the view; a link to today carries no date, so it stays "today" when bookmarked. */
+export function calendarLinks(basePath: string, view: CalendarView, ctx: GridContext, laterDate: string | null): CalendarLinks {
+  const href = (v: CalendarView, date: string | null) => `${basePath}?view=${v}${date && date !== ctx.today ? `&date=${date}` : ''}`;
+  const anchor = startOfDay(ctx.anchor, ctx.zone);
+  const step = view === 'week' ? { weeks: 1 } : { months: 1 };
+  const unit = view === 'week' ? 'week' : 'month';
+  const next = view === 'list' ? (laterDate ? { href: href(view, laterDate), label: 'Later sessions' } : null) : { href: href(view, anchor.plus(step).toISODate()), label: `Next ${unit}` };
+  return {
+    previous: { href: href(view, anchor.minus(step).toISODate()), label: view === 'list' ? 'Earlier sessions' : `Previous ${unit}` },
+    today: href(view, null),
+    next,
+    views: { month: href('month', ctx.anchor), week: href('week', ctx.anchor), list: href('list', ctx.anchor) },
+  };
+}
+
+export interface CalendarPage {
+  view: CalendarView;
+  zone: string;
+  title: string;
+  links: CalendarLinks;
+  weeks: CalendarDay[][];
+  days: CalendarDay[];
+  isEmpty: boolean;
+  /** The month had more sessions than GRID_LIMIT; only the first ones are shown. */
+  truncated: boolean;
+}
+
+/** The whole calendar view model from rows (pure; loadCalendar fetches the rows). */
+export function buildCalendar(rows: CalendarRow[], view: CalendarView, ctx: GridContext, basePath: string): CalendarPage {
+  const base = { view, zone: ctx.zone, isEmpty: rows.length === 0, truncated: view !== 'list' && rows.length >= GRID_LIMIT };
+  if (view === 'month') {
+    const month = buildMonthGrid(rows, ctx);
+    return { ...base, title: month.title, weeks: month.weeks, days: [], links: calendarLinks(basePath, view, ctx, null) };
+  }
+  if (view === 'week') {
+    const week = buildWeekGrid(rows, ctx);
+    return { ...base, title: week.title, weeks: [], days: week.days, links: calendarLinks(basePath, view, ctx, null) };
+  }
+  const list = buildListPage(rows, ctx);
+  return { ...base, title: list.title, weeks: [], days: list.days, links: calendarLinks(basePath, view, ctx, list.laterDate) };
+}
+
+/**
+ * The calendar a viewer asked for. Visibility is the query's (listVisibleOccurrences); staff
+ * (instructors, administrators) see the whole course, as on the session page.
+ */
+export async function loadCalendar(db: Db, viewer: Viewer, query: CalendarQuery, now: Date): Promise<CalendarPage> {
+  const zone = isKnownZone(viewer.timeZone) ? viewer.timeZone : 'UTC';
+  const today = DateTime.fromJSDate(now, { zone }).toISODate()!;
+  const ctx: GridContext = { zone, today, anchor: query.date ?? today };
+  const seesAll = seesAllSessions(viewer.role);
+  const limit = query.view === 'list' ? LIST_PAGE_SIZE + 1 : GRID_LIMIT;
+  const rows = await q.listVisibleOccurrences(db, { ...viewer, seesAll }, calendarWindow(query.view, ctx.anchor, zone), limit);
+  return buildCalendar(rows, query.view, ctx, `/c/${viewer.courseId}/sessions`);
+}

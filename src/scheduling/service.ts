@@ -1,0 +1,195 @@
+// Scheduling tutoring sessions: the "Add sessions" use case and what the pages read.
+import { DateTime } from 'luxon';
+import type { Db } from '../db/client.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
+import type { Role } from '../lib/session-token.js';
+import * as q from './queries.js';
+import { checkTiming, describeRepeat, expandOccurrences, type SeriesTiming } from './recurrence.js';
+import { AddSessionsForm, fieldErrors, readResources, readTiming, TIMING_FIELDS } from './schemas.js';
+
+const SCHEDULING_ROLES: readonly Role[] = ['admin', 'instructor', 'tutor'];
+
+export function maySchedule(role: Role): boolean {
+  return SCHEDULING_ROLES.includes(role);
+}
+
+/** Thrown with every problem of the form at once, keyed by form field. */
+export class FormError extends ValidationError {
+  constructor(fields: Record<string, string>) {
+    super('Some details need your attention.', fields);
+  }
+}
+
+/**
+ * Creates a session (one-off or repeating) with all its occurrences. Every rule ends (on a date
+ * or after at most 500 sessions), so all occurrences are stored now: RSVPs, attendance and
+ * feedback can attach to any of them.
+ */
+export async function addSessions(db: Db, actorId: string, input: unknown): Promise<{ seriesId: string; courseId: string }> {
+  const valid = await validateSessionForm(db, actorId, input);
+  const { form, timing } = valid;
+  const role = await q.findMembershipRole(db, actorId, form.courseId);
+  if (!role || !maySchedule(role)) throw new ForbiddenError('You can schedule sessions only in communities where you are a tutor, an instructor or an administrator.');
+  const seriesId = await db.transaction(async (tx) => {
+    const id = await q.insertSeries(tx, seriesFields(valid, actorId));
+    await q.replaceSeriesDetails(tx, id, form.courseId, valid);
+    await q.insertOccurrences(tx, id, form.courseId, expandOccurrences(timing));
+    return id;
+  });
+  return { seriesId, courseId: form.courseId };
+}
+
+export interface ValidSessionForm {
+  form: AddSessionsForm;
+  timing: SeriesTiming;
+  tagIds: string[];
+  resources: ReturnType<typeof readResources>['resources'];
+  invitees: { userId: string; role: 'tutor' | 'student' }[];
+}
+
+/**
+ * Checks the whole form and reports every problem at once (FormError). `keptTagIds` are tags the
+ * series already has: they stay valid after being retired.
+ */
+export async function validateSessionForm(db: Db, actorId: string, input: unknown, keptTagIds: string[] = []): Promise<ValidSessionForm> {
+  const parsed = AddSessionsForm.safeParse(input);
+  if (!parsed.success) throw new FormError(fieldErrors(parsed.error));
+  const form = parsed.data;
+  const errors: Record<string, string> = {};
+  const { resources, errors: resourceErrors } = readResources(form);
+  Object.assign(errors, resourceErrors);
+  const timing = readTiming(form);
+  for (const [field, message] of Object.entries(checkTiming(timing))) errors[TIMING_FIELDS[field] ?? field] ??= message;
+  await checkInvitees(db, form.courseId, form.tutorIds, form.studentIds, errors);
+  const tagIds = unique(form.tagIds);
+  const platform = await q.findUserPlatform(db, actorId);
+  const activeTags = await q.findActiveTagIds(db, platform!.platformId, tagIds.filter((t) => !keptTagIds.includes(t)));
+  if (activeTags.length + tagIds.filter((t) => keptTagIds.includes(t)).length !== tagIds.length) {
+    errors.tagIds = 'One of the chosen tags is not available on this site; choose tags from the list';
+  }
+  if (Object.keys(errors).length > 0) throw new FormError(errors);
+  const invitees = [
+    ...unique(form.tutorIds).map((userId) => ({ userId, role: 'tutor' as const })),
+    ...unique(form.studentIds).filter((s) => !form.tutorIds.includes(s)).map((userId) => ({ userId, role: 'student' as const })),
+  ];
+  return { form, timing, tagIds, resources, invitees };
+}
+
+export function seriesFields({ form, timing }: ValidSessionForm, createdBy: string): q.NewSeries {
+  return {
+    courseId: form.courseId,
+    createdBy,
+    name: form.name,
+    description: form.description,
+    timeZone: timing.zone,
+    startDate: timing.startDate,
+    startTime: timing.startTime,
+    durationMinutes: timing.durationMinutes,
+    repeat: timing.repeat,
+    invitedOnly: form.invitedOnly,
+    meetingUrl: form.meetingUrl || null,
+    autoResources: form.autoResources,
+  };
+}
+
+/** Tutors must be the course's tutors or instructors; students its students. */
+async function checkInvitees(db: Db, courseId: string, tutorIds: string[], studentIds: string[], errors: Record<string, string>) {
+  const members = await q.listMembers(db, courseId, ['instructor', 'tutor', 'student']);
+  const roleOf = new Map(members.map((m) => [m.userId, m.role]));
+  if (tutorIds.some((id) => !['tutor', 'instructor'].includes(roleOf.get(id) ?? ''))) {
+    errors.tutorIds ??= 'Choose tutors from this community’s tutors';
+  }
+  if (studentIds.some((id) => roleOf.get(id) !== 'student')) errors.studentIds = 'Choose students from this community’s students';
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
+}
+
+/** What the Add sessions form offers. */
+export async function loadAddSessionsForm(db: Db, actorId: string, courseId: string) {
+  const [communities, tutors, students, user] = await Promise.all([
+    q.listSchedulingCourses(db, actorId),
+    q.listMembers(db, courseId, ['tutor', 'instructor']),
+    q.listMembers(db, courseId, ['student']),
+    q.findUserPlatform(db, actorId),
+  ]);
+  return { communities, tutors, students, timeZone: user?.timeZone ?? null };
+}
+
+export interface Viewer {
+  userId: string;
+  courseId: string;
+  role: Role;
+  timeZone: string;
+}
+
+/** Instructors and administrators see every session of their course; others what they may join. */
+export function seesAllSessions(role: Role): boolean {
+  return role === 'instructor' || role === 'admin';
+}
+
+/** The session page: one occurrence with its series, as the viewer may see it. */
+export async function loadSessionPage(db: Db, viewer: Viewer, occurrenceId: string, now: Date) {
+  const found = await q.findOccurrence(db, viewer.courseId, occurrenceId);
+  if (!found) throw new NotFoundError('This session does not exist in this community.');
+  const [invitees, tags, resources] = await Promise.all([
+    q.listSeriesInvitees(db, found.series.id),
+    q.listSeriesTags(db, found.series.id),
+    q.listSeriesResources(db, found.series.id),
+  ]);
+  const invited = invitees.some((i) => i.userId === viewer.userId);
+  const mine = found.series.createdBy === viewer.userId;
+  if (!seesAllSessions(viewer.role) && !invited && !mine && found.series.invitedOnly) {
+    throw new NotFoundError('This session does not exist in this community.');
+  }
+  const timing: SeriesTiming = {
+    startDate: found.series.startDate,
+    startTime: found.series.startTime.slice(0, 5),
+    durationMinutes: found.series.durationMinutes,
+    zone: found.series.timeZone,
+    repeat: found.series.repeat as SeriesTiming['repeat'],
+  };
+  const ended = found.endsAt.getTime() <= now.getTime() || found.status === 'ended';
+  const matching = found.series.autoResources
+    ? await q.listMatchingResources(
+        db,
+        viewer.courseId,
+        found.series.id,
+        tags.filter((t) => t.category === 'topic').map((t) => t.id),
+        tags.filter((t) => t.category === 'grade_level').map((t) => t.id),
+      )
+    : [];
+  const own = new Set(resources.map((r) => r.url));
+  return {
+    occurrenceId: found.occurrenceId,
+    series: found.series,
+    startsAt: found.startsAt,
+    status: found.status,
+    name: found.series.name,
+    description: found.series.description,
+    community: found.courseTitle,
+    tags,
+    when: formatRange(found.startsAt, found.endsAt, viewer.timeZone),
+    schedulerWhen: found.series.timeZone !== viewer.timeZone ? formatRange(found.startsAt, found.endsAt, found.series.timeZone) : null,
+    lengthMinutes: found.series.durationMinutes,
+    repeatSummary: describeRepeat(timing),
+    tutors: invitees.filter((i) => i.role === 'tutor'),
+    students: invitees.filter((i) => i.role === 'student'),
+    invitedOnly: found.series.invitedOnly,
+    meetingUrl: found.series.meetingUrl,
+    // Students see resources until the session is over and exit resources after it; staff see both.
+    resources: [...resources.filter((r) => r.kind === 'before'), ...matching.filter((r) => !own.has(r.url)).map((r) => ({ ...r, kind: 'before' as const }))].filter(
+      () => viewer.role !== 'student' || !ended,
+    ),
+    exitResources: resources.filter((r) => r.kind === 'exit' && (viewer.role !== 'student' || ended)),
+  };
+}
+
+/** "Tue 16 Mar 2027, 16:00–17:00 (America/New_York)" in the given zone. */
+export function formatRange(start: Date, end: Date, zone: string): string {
+  const s = DateTime.fromJSDate(start, { zone });
+  const e = DateTime.fromJSDate(end, { zone });
+  const endText = s.hasSame(e, 'day') ? e.toFormat('HH:mm') : e.toFormat('ccc d LLL yyyy, HH:mm');
+  return `${s.toFormat('ccc d LLL yyyy, HH:mm')}–${endText} (${zone.replace(/_/g, ' ')})`;
+}
