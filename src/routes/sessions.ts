@@ -25,8 +25,10 @@ export function sessionRoutes(db: Db, clock: Clock): Router {
 
   router.post('/c/:courseId/sessions', schedulers, async (req, res) => {
     try {
-      const { courseId } = await addSessions(db, session(res).userId, req.body);
-      res.redirect(303, `/c/${courseId}/sessions?added=1`);
+      await addSessions(db, session(res).userId, req.body);
+      // Back to this community's calendar, which the token opens (a session saved for another
+      // community shows there the next time the person opens TutorKit from it).
+      res.redirect(303, `/c/${session(res).courseId}/sessions?added=1`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       await renderForm(res, req.body as Record<string, unknown>, err.fields, 422);

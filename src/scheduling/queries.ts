@@ -91,16 +91,6 @@ export async function findUserPlatform(db: Db, userId: string) {
   return rows[0];
 }
 
-/** Tag ids that are active tags of the platform (the rest are foreign, retired or unknown). */
-export async function findActiveTagIds(db: Db, platformId: string, tagIds: string[]): Promise<string[]> {
-  if (tagIds.length === 0) return [];
-  const rows = await db
-    .select({ id: tags.id })
-    .from(tags)
-    .where(and(eq(tags.platformId, platformId), inArray(tags.id, tagIds), sql`${tags.retiredAt} is null`));
-  return rows.map((r) => r.id);
-}
-
 /**
  * Occurrences a person may see in one course within [from, to): staff see every session of the
  * course; tutors and students see what they are invited to, what they created, and (students)

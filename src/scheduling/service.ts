@@ -2,6 +2,7 @@
 import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
+import { checkTagIds, findPlatformOfUser } from '../tags/service.js';
 import type { Role } from '../lib/session-token.js';
 import * as q from './queries.js';
 import { checkTiming, describeRepeat, expandOccurrences, type SeriesTiming } from './recurrence.js';
@@ -62,10 +63,11 @@ export async function validateSessionForm(db: Db, actorId: string, input: unknow
   for (const [field, message] of Object.entries(checkTiming(timing))) errors[TIMING_FIELDS[field] ?? field] ??= message;
   await checkInvitees(db, form.courseId, form.tutorIds, form.studentIds, errors);
   const tagIds = unique(form.tagIds);
-  const platform = await q.findUserPlatform(db, actorId);
-  const activeTags = await q.findActiveTagIds(db, platform!.platformId, tagIds.filter((t) => !keptTagIds.includes(t)));
-  if (activeTags.length + tagIds.filter((t) => keptTagIds.includes(t)).length !== tagIds.length) {
-    errors.tagIds = 'One of the chosen tags is not available on this site; choose tags from the list';
+  try {
+    await checkTagIds(db, await findPlatformOfUser(db, actorId), tagIds, { allowRetired: keptTagIds });
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    errors.tagIds = err.fields.tagIds ?? err.message;
   }
   if (Object.keys(errors).length > 0) throw new FormError(errors);
   const invitees = [

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { occurrences, seriesInvitees, sessionResources, sessionSeries, users } from '../../src/db/schema.js';
 import { useSimulatedLms } from '../support/app.js';
-import { getWithToken, h1Of, launchAs, people, type Launched } from '../support/launch.js';
+import { getWithToken, h1Of, launchAs, people, postAs, type Launched } from '../support/launch.js';
 import { ROLES } from '../support/platform-simulator.js';
 
 describe('Add sessions', () => {
@@ -29,16 +29,7 @@ describe('Add sessions', () => {
   });
 
   const db = () => lms.app.database.db;
-  const post = (who: Launched, fields: Record<string, string | string[]>, courseId = who.courseId) => {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
-    return fetch(new URL(`/c/${courseId}/sessions`, lms.app.baseUrl), {
-      method: 'POST',
-      body,
-      headers: { Authorization: `Bearer ${who.token}`, 'HX-Request': 'true', 'HX-Boosted': 'true' },
-      redirect: 'manual',
-    });
-  };
+  const post = (who: Launched, fields: Record<string, string | string[]>, courseId = who.courseId) => postAs(lms.app, who, `/c/${courseId}/sessions`, fields);
   const weekly = (overrides: Record<string, string | string[]> = {}) => ({
     name: 'Derivatives drop-in',
     description: 'Bring your homework.',
@@ -136,7 +127,7 @@ describe('Add sessions', () => {
     ['a rule with no occurrence', { repeat: 'weekly', weekdays: ['SU'], endType: 'until', until: '2027-03-10' }, 'gives no session'],
     ['a student as tutor', { tutorIds: 'x' }, 'Choose tutors from this community’s tutors'],
     ['an invitee who is not a member of the course', { studentIds: '00000000-0000-4000-8000-000000000000' }, 'Choose students from this community’s students'],
-    ['a tag that is not on this site', { tagIds: '00000000-0000-4000-8000-000000000000' }, 'not available on this site'],
+    ['a tag that is not on this site', { tagIds: '00000000-0000-4000-8000-000000000000' }, 'a tag from another site'],
     ['a malformed resource link', { resourceUrl: 'javascript:alert(1)' }, 'needs a full link'],
     ['a malformed meeting link', { meetingUrl: 'zoom' }, 'Enter a full meeting link'],
   ] as const) {

@@ -16,7 +16,7 @@ import {
   type CalendarRow,
 } from '../../src/scheduling/calendar.js';
 import { fixedClock, useSimulatedLms } from '../support/app.js';
-import { getWithToken, h1Of, launchAs, people, type Launched } from '../support/launch.js';
+import { getWithToken, h1Of, launchAs, people, postAs, type Launched } from '../support/launch.js';
 import { ROLES } from '../support/platform-simulator.js';
 
 let rowId = 0;
@@ -177,16 +177,7 @@ describe('Sessions calendar page', () => {
   const ids = {} as Record<'tutor' | 'student' | 'laStudent' | 'otherStudent', string>;
 
   const db = () => lms.app.database.db;
-  const post = (who: Launched, fields: Record<string, string | string[]>) => {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
-    return fetch(new URL(`/c/${who.courseId}/sessions`, lms.app.baseUrl), {
-      method: 'POST',
-      body,
-      headers: { Authorization: `Bearer ${who.token}`, 'HX-Request': 'true', 'HX-Boosted': 'true' },
-      redirect: 'manual',
-    });
-  };
+  const post = (who: Launched, fields: Record<string, string | string[]>) => postAs(lms.app, who, `/c/${who.courseId}/sessions`, fields);
   const session = (overrides: Record<string, string | string[]>) => ({
     courseId: tutor.courseId,
     description: '',

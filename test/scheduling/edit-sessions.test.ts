@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import { occurrences, rsvps, sessionSeries, users } from '../../src/db/schema.js';
 import { fixedClock, useSimulatedLms } from '../support/app.js';
-import { getWithToken, h1Of, launchAs, people, type Launched } from '../support/launch.js';
+import { getWithToken, h1Of, launchAs, people, postAs, type Launched } from '../support/launch.js';
 import { ROLES } from '../support/platform-simulator.js';
 
 const NOW = new Date('2027-03-20T12:00:00Z');
@@ -28,11 +28,7 @@ describe('Edit and cancel sessions', () => {
     }
   });
 
-  const send = (who: Launched, path: string, fields: Record<string, string | string[]>) => {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
-    return fetch(new URL(path, lms.app.baseUrl), { method: 'POST', body, headers: { Authorization: `Bearer ${who.token}`, 'HX-Request': 'true' }, redirect: 'manual' });
-  };
+  const send = (who: Launched, path: string, fields: Record<string, string | string[]>) => postAs(lms.app, who, path, fields);
   const form = (overrides: Record<string, string | string[]> = {}) => ({
     name: 'Regression clinic',
     courseId: tutor.courseId,

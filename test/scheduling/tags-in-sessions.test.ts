@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { occurrences, sessionSeries, tags, userExpertiseTags, users } from '../../src/db/schema.js';
 import { useSimulatedLms } from '../support/app.js';
-import { getWithToken, launchAs, people, type Launched } from '../support/launch.js';
+import { getWithToken, launchAs, people, postAs, type Launched } from '../support/launch.js';
 import { ROLES } from '../support/platform-simulator.js';
 
 describe('Tags on sessions', () => {
@@ -40,11 +40,7 @@ describe('Tags on sessions', () => {
     ]);
   });
 
-  const post = (fields: Record<string, string | string[]>, path = `/c/${tutor.courseId}/sessions`) => {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
-    return fetch(new URL(path, lms.app.baseUrl), { method: 'POST', body, headers: { Authorization: `Bearer ${tutor.token}`, 'HX-Request': 'true' }, redirect: 'manual' });
-  };
+  const post = (fields: Record<string, string | string[]>, path = `/c/${tutor.courseId}/sessions`) => postAs(lms.app, tutor, path, fields);
   const session = (overrides: Record<string, string | string[]>) => ({
     courseId: tutor.courseId,
     startDate: '2027-05-04',
@@ -95,6 +91,6 @@ describe('Tags on sessions', () => {
     expect(kept.status, await kept.clone().text()).to.equal(303);
     const refused = await post(session({ name: 'New bridge', tagIds: ids['Summer bridge']! }));
     expect(refused.status).to.equal(422);
-    expect(await refused.text()).to.contain('not available on this site');
+    expect(await refused.text()).to.contain('is retired and can no longer be chosen');
   });
 });

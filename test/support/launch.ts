@@ -55,3 +55,10 @@ export async function countRows(db: Db) {
 export function h1Of(html: string): string {
   return (html.match(/<h1[^>]*>([\s\S]*?)<\/h1>/)?.[1] ?? '').replace(/<[^>]+>/g, '').trim();
 }
+
+/** Posts a form as htmx does after a launch: urlencoded fields (repeated for arrays) and the token header. */
+export function postAs(app: TestApp, who: { token: string }, path: string, fields: Record<string, string | string[]>) {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
+  return fetch(new URL(path, app.baseUrl), { method: 'POST', body, headers: { Authorization: `Bearer ${who.token}`, 'HX-Request': 'true' }, redirect: 'manual' });
+}
