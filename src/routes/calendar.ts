@@ -17,7 +17,7 @@ export function calendarRoutes(db: Db, clock: Clock): Router {
     const query = parseCalendarQuery(req.query);
     const viewer = await findViewer(db, session.userId, session.courseId);
     const calendar = await loadCalendar(db, viewerFor(session, viewer), query, clock.now());
-    const locals = { title: 'My sessions', viewer, calendar, canSchedule: maySchedule(viewer.role), added: req.query.added === '1', current: 'sessions' };
+    const locals = { title: 'My sessions', viewer, calendar, canSchedule: maySchedule(viewer.role), added: req.query.added === '1', changed: req.query.changed === '1', current: 'sessions' };
     res.vary('HX-Request').vary('HX-Target');
     if (!wantsCalendar(req)) return renderPage(res, 'pages/sessions/index', locals);
     res.type('html').send(await renderView(res, 'partials/sessions/_calendar', { ...locals, focusHeading: true }));

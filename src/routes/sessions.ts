@@ -64,7 +64,7 @@ export function sessionRoutes(db: Db, clock: Clock): Router {
     const scope = readScope(body.scope) ?? 'all';
     try {
       await editSessions(db, actor(res), session(res).courseId, occurrenceId, scope, body, clock.now());
-      res.redirect(303, `/c/${session(res).courseId}/sessions?added=1`);
+      res.redirect(303, `/c/${session(res).courseId}/sessions?changed=1`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       await renderForm(res, body, err.fields, 422, { occurrenceId, scope: readScope(body.scope) });

@@ -8,7 +8,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import type { Role } from '../lib/session-token.js';
 import * as q from './queries.js';
 import { endBefore, expandOccurrences, type SeriesTiming } from './recurrence.js';
-import { FormError, seriesFields, validateSessionForm, type ValidSessionForm } from './service.js';
+import { FormError, seriesFields, timingOf, validateSessionForm, type ValidSessionForm } from './service.js';
 
 export type EditScope = 'this' | 'following' | 'all';
 export const EDIT_SCOPES: readonly EditScope[] = ['this', 'following', 'all'];
@@ -19,16 +19,6 @@ export interface Actor {
 }
 
 type Editable = NonNullable<Awaited<ReturnType<typeof q.findOccurrenceWithSeries>>>;
-
-export function timingOf(series: q.SeriesRow): SeriesTiming {
-  return {
-    startDate: series.startDate,
-    startTime: series.startTime.slice(0, 5),
-    durationMinutes: series.durationMinutes,
-    zone: series.timeZone,
-    repeat: series.repeat as SeriesTiming['repeat'],
-  };
-}
 
 export function repeats(series: q.SeriesRow): boolean {
   return (series.repeat as SeriesTiming['repeat']).freq !== 'none';

@@ -285,3 +285,8 @@ export async function listMatchingResources(db: Db, courseId: string, exceptSeri
     .orderBy(asc(sessionResources.url))
     .limit(50);
 }
+
+export async function findSeries(db: Db, seriesId: string) {
+  const rows = await db.select().from(sessionSeries).where(eq(sessionSeries.id, seriesId));
+  return rows[0];
+}

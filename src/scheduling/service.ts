@@ -145,13 +145,7 @@ export async function loadSessionPage(db: Db, viewer: Viewer, occurrenceId: stri
   if (!seesAllSessions(viewer.role) && !invited && !mine && found.series.invitedOnly) {
     throw new NotFoundError('This session does not exist in this community.');
   }
-  const timing: SeriesTiming = {
-    startDate: found.series.startDate,
-    startTime: found.series.startTime.slice(0, 5),
-    durationMinutes: found.series.durationMinutes,
-    zone: found.series.timeZone,
-    repeat: found.series.repeat as SeriesTiming['repeat'],
-  };
+  const repeatSummary = await describeSeriesRepeat(db, found.series);
   const ended = found.endsAt.getTime() <= now.getTime() || found.status === 'ended';
   const matching = found.series.autoResources
     ? await q.listMatchingResources(
@@ -175,7 +169,7 @@ export async function loadSessionPage(db: Db, viewer: Viewer, occurrenceId: stri
     when: formatRange(found.startsAt, found.endsAt, viewer.timeZone),
     schedulerWhen: found.series.timeZone !== viewer.timeZone ? formatRange(found.startsAt, found.endsAt, found.series.timeZone) : null,
     lengthMinutes: found.series.durationMinutes,
-    repeatSummary: describeRepeat(timing),
+    repeatSummary,
     tutors: invitees.filter((i) => i.role === 'tutor'),
     students: invitees.filter((i) => i.role === 'student'),
     invitedOnly: found.series.invitedOnly,
@@ -185,6 +179,24 @@ export async function loadSessionPage(db: Db, viewer: Viewer, occurrenceId: stri
       () => viewer.role !== 'student' || !ended,
     ),
     exitResources: resources.filter((r) => r.kind === 'exit' && (viewer.role !== 'student' || ended)),
+  };
+}
+
+/** The repeat in words; a session moved out of a series says which series it came from. */
+async function describeSeriesRepeat(db: Db, series: q.SeriesRow): Promise<string> {
+  const own = describeRepeat(timingOf(series));
+  if (!series.parentSeriesId || (series.repeat as SeriesTiming['repeat']).freq !== 'none') return own;
+  const parent = await q.findSeries(db, series.parentSeriesId);
+  return parent ? `${own} (moved from the series “${parent.name}”: ${describeRepeat(timingOf(parent))})` : own;
+}
+
+export function timingOf(series: q.SeriesRow): SeriesTiming {
+  return {
+    startDate: series.startDate,
+    startTime: series.startTime.slice(0, 5),
+    durationMinutes: series.durationMinutes,
+    zone: series.timeZone,
+    repeat: series.repeat as SeriesTiming['repeat'],
   };
 }
 

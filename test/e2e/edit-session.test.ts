@@ -26,16 +26,28 @@ function sessionDates(): DateTime[] {
 const DATES = sessionDates();
 const FIRST = DATES[0]!;
 
-/** A New York wall-clock time on a session day, as the clock shows it in `zone`. */
-function clockIn(day: DateTime, time: string, zone: string): string {
+/** A New York wall-clock time on a session day, seen from `zone`. */
+function wallClock(day: DateTime, time: string, zone: string): DateTime {
   const [hour, minute] = time.split(':').map(Number);
-  return DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour, minute }, { zone: TUTOR_ZONE }).setZone(zone).toFormat('HH:mm');
+  return DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour, minute }, { zone: TUTOR_ZONE }).setZone(zone).setLocale('en-GB');
+}
+
+/**
+ * A New York session from `start` to `end` as the calendar's list writes it in `zone`:
+ * "22:00–23:00", or "23:30–Fri 11 Dec, 00:30" when it ends on the next day there.
+ */
+function listRange(day: DateTime, start: string, end: string, zone: string): string {
+  const s = wallClock(day, start, zone);
+  const e = wallClock(day, end, zone);
+  return `${s.toFormat('HH:mm')}–${e.toFormat(s.hasSame(e, 'day') ? 'HH:mm' : 'ccc d LLL, HH:mm')}`;
 }
 
 /** The heading of a day in the calendar's list view ("Thursday 18 March 2027"). */
 function dayLabel(day: DateTime): string {
   return day.setLocale('en-GB').toFormat('cccc d LLLL yyyy');
 }
+
+const NOTICE_ADDED = 'Your session was saved and added to the calendars of everyone invited.';
 
 describe('Editing and cancelling one session of a series in a browser', () => {
   let app: TestApp;
@@ -100,7 +112,7 @@ describe('Editing and cancelling one session of a series in a browser', () => {
       .evaluateAll((sections) =>
         sections.flatMap((s) => {
           const day = s.querySelector('h3')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
-          return [...s.querySelectorAll('.calendar-entry')].map((e) => `${day}: ${(e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()}`);
+          return [...s.querySelectorAll('.calendar-entry')].map((e) => `${day}: ${(e as HTMLElement).innerText.replace(/\s+/g, ' ').replace(/ ,/g, ',').trim()}`);
         }),
       );
   }
@@ -113,11 +125,11 @@ describe('Editing and cancelling one session of a series in a browser', () => {
 
   /** "Tue 16 Mar 2027, 16:00–17:00 (America/New York)" as the session page writes it. */
   function whenText(day: DateTime, start: string, end: string, zone: string): string {
-    const at = (time: string) => {
-      const [hour, minute] = time.split(':').map(Number);
-      return DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour, minute }, { zone: TUTOR_ZONE }).setZone(zone);
-    };
-    return `${at(start).toFormat('ccc d LLL yyyy, HH:mm')}–${at(end).toFormat('HH:mm')} (${zone.replace(/_/g, ' ')})`;
+    // The session page formats in the server's default locale (not the calendar's en-GB).
+    const locale = DateTime.now().locale ?? 'en-US';
+    const s = wallClock(day, start, zone).setLocale(locale);
+    const e = wallClock(day, end, zone).setLocale(locale);
+    return `${s.toFormat('ccc d LLL yyyy, HH:mm')}–${e.toFormat(s.hasSame(e, 'day') ? 'HH:mm' : 'ccc d LLL yyyy, HH:mm')} (${zone.replace(/_/g, ' ')})`;
   }
 
   it('When a tutor saves the Add sessions form once without a name, then the name is asked for next to the field and nothing typed is lost, and the corrected form schedules a weekly session', async () => {
@@ -167,7 +179,7 @@ describe('Editing and cancelling one session of a series in a browser', () => {
 
     await name.fill(NAME);
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByText('Your session was saved and added to the calendars of everyone invited.').waitFor();
+    await page.getByText(NOTICE_ADDED).waitFor();
     expect(await h1().innerText()).to.equal('My sessions');
     expectNoProblems();
   });
@@ -221,7 +233,7 @@ describe('Editing and cancelling one session of a series in a browser', () => {
     await page.getByLabel('Start time').fill('17:30');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
-    await page.getByText('Your session was saved and added to the calendars of everyone invited.').waitFor();
+    await page.getByText('Your changes were saved. Sessions that already took place were not changed.').waitFor();
 
     await openList();
     expect(await calendar().locator('.calendar-zone').innerText()).to.equal('Times in America/New York');
@@ -237,6 +249,7 @@ describe('Editing and cancelling one session of a series in a browser', () => {
     await openSession(DATES[1]!, MOVED);
     const when = page.locator('dl.details dt', { hasText: /^When$/ }).locator('xpath=following-sibling::dd[1]');
     expect(await when.innerText()).to.equal(whenText(DATES[1]!, '17:30', '18:30', TUTOR_ZONE));
+    await screenshot(page, 'edit-session-moved-page');
     expectNoProblems();
   });
 
@@ -252,12 +265,13 @@ describe('Editing and cancelling one session of a series in a browser', () => {
     await screenshot(page, 'edit-session-cancel');
     await expectNoAxeViolations(page);
     await question.getByRole('radio', { name: 'This session' }).check();
-    await page.getByRole('button', { name: 'Cancel sessions' }).click();
+    await page.getByRole('button', { name: 'Cancel the chosen sessions' }).click();
 
     await page.getByText('This session was cancelled.').waitFor();
     expect(await h1().innerText()).to.equal(NAME);
     expect(await page.getByRole('link', { name: 'Edit', exact: true }).count(), 'a cancelled session cannot be edited').to.equal(0);
     expect(await page.getByRole('link', { name: 'Cancel session' }).count()).to.equal(0);
+    await screenshot(page, 'edit-session-cancelled-page');
     await expectNoAxeViolations(page);
 
     await page.getByRole('link', { name: 'My sessions' }).first().click();
@@ -267,7 +281,7 @@ describe('Editing and cancelling one session of a series in a browser', () => {
       `${dayLabel(DATES[0]!)}: 16:00–17:00 ${NAME}`,
       `${dayLabel(DATES[1]!)}: 17:30–18:30 ${MOVED}`,
       `${dayLabel(DATES[2]!)}: 16:00–17:00 ${NAME}`,
-      `${dayLabel(DATES[3]!)}: 16:00–17:00 ${NAME} Cancelled`,
+      `${dayLabel(DATES[3]!)}: 16:00–17:00 ${NAME}, cancelled Cancelled`,
     ]);
     expect(await listDay(DATES[3]!).locator('.calendar-entry').getAttribute('class')).to.contain('is-cancelled');
     expect(await calendar().locator('.calendar-entry.is-cancelled').count()).to.equal(1);
@@ -277,13 +291,14 @@ describe('Editing and cancelling one session of a series in a browser', () => {
   it('When the invited student opens My sessions in Berlin, then they see the three sessions still on, the moved one under its new name, and no Edit button', async () => {
     await launchAs('student', STUDENT, STUDENT_ZONE);
     await openList();
-    const at = (i: number, time: string, end: string) => `${clockIn(DATES[i]!, time, STUDENT_ZONE)}–${clockIn(DATES[i]!, end, STUDENT_ZONE)}`;
+    const at = (i: number, start: string, end: string) => listRange(DATES[i]!, start, end, STUDENT_ZONE);
     expect(await listLines()).to.deep.equal([
       `${dayLabel(DATES[0]!)}: ${at(0, '16:00', '17:00')} ${NAME}`,
       `${dayLabel(DATES[1]!)}: ${at(1, '17:30', '18:30')} ${MOVED}`,
       `${dayLabel(DATES[2]!)}: ${at(2, '16:00', '17:00')} ${NAME}`,
-      `${dayLabel(DATES[3]!)}: ${at(3, '16:00', '17:00')} ${NAME} Cancelled`,
+      `${dayLabel(DATES[3]!)}: ${at(3, '16:00', '17:00')} ${NAME}, cancelled Cancelled`,
     ]);
+    await screenshot(page, 'edit-session-student-list');
     await expectNoAxeViolations(page);
 
     await openSession(DATES[1]!, MOVED);
@@ -291,6 +306,8 @@ describe('Editing and cancelling one session of a series in a browser', () => {
     expect(await when.innerText()).to.contain(whenText(DATES[1]!, '17:30', '18:30', STUDENT_ZONE));
     expect(await page.getByRole('link', { name: 'Edit', exact: true }).count(), 'students do not edit').to.equal(0);
     expect(await page.getByRole('link', { name: 'Cancel session' }).count()).to.equal(0);
+    await screenshot(page, 'edit-session-student-page');
+    await expectNoAxeViolations(page);
     expectNoProblems();
   });
 });

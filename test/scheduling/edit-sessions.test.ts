@@ -104,6 +104,8 @@ describe('Edit and cancel sessions', () => {
     expect((await seriesOf(series.id)).excludedDates).to.deep.equal(['2027-03-25']);
     expect((await occurrence(list[4]!.id))!.seriesId, 'the other session to come is untouched').to.equal(series.id);
     expect(await db().$count(rsvps, eq(rsvps.occurrenceId, list[5]!.id))).to.equal(1);
+    const page = await (await getWithToken(lms.app, `/c/${tutor.courseId}/sessions/${list[5]!.id}`, tutor.token)).text();
+    expect(page).to.contain('Does not repeat (moved from the series “One edit”: Weekly on Tuesday and Thursday, 6 times)');
   });
 
   it('When “This and following” changes the weekdays, then sessions on dropped days go and new days appear from that session on', async () => {
