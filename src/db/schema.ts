@@ -246,7 +246,7 @@ export const sessionSeries = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('session_series_course_idx').on(t.courseId)],
+  (t) => [index('session_series_course_idx').on(t.courseId), index('session_series_created_by_idx').on(t.createdBy)],
 );
 
 export const seriesTags = pgTable(
@@ -339,5 +339,5 @@ export const rsvps = pgTable(
     response: rsvpResponseEnum('response').notNull(),
     respondedAt: timestamp('responded_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.occurrenceId, t.userId] })],
+  (t) => [primaryKey({ columns: [t.occurrenceId, t.userId] }), index('rsvps_user_idx').on(t.userId)],
 );
