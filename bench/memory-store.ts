@@ -1,0 +1,209 @@
+// A small in-memory storage plugin for ltijs, for the "bare ltijs" reference of the benchmark:
+// what the LTI library alone costs, with no database at all. It follows the plugin contract in
+// /work/shared/notes/ltijs.md: Get/Insert/Replace/Modify/Delete with plain field equality,
+// encrypted collections stored as {...index, iv, data}, Get returning createdAt in milliseconds,
+// and the expiry MongoDB's TTL indexes gave (enforced on read and purged periodically).
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+type Doc = Record<string, unknown>;
+
+interface Stored {
+  doc: Doc;
+  createdAt: number;
+  expiresAt: number | null;
+}
+
+/** The fields that identify a document (its unique index in ltijs's MongoDB schema). */
+const KEY_FIELDS: Record<string, readonly string[]> = {
+  platform: ['platformUrl', 'clientId'],
+  platformStatus: ['id'],
+  publickey: ['kid'],
+  privatekey: ['kid'],
+  accesstoken: ['platformUrl', 'clientId', 'scopes'],
+  nonce: ['nonce'],
+  state: ['state'],
+  idtoken: ['iss', 'clientId', 'deploymentId', 'user'],
+  contexttoken: ['contextId', 'user'],
+};
+
+/** Seconds a document lives (ltijs's TTL indexes; the nonce outlives any accepted id_token). */
+const LIFETIME_SECONDS: Record<string, number> = {
+  idtoken: 24 * 3600,
+  contexttoken: 24 * 3600,
+  accesstoken: 3600,
+  state: 600,
+  nonce: 3600,
+};
+
+export class MemoryStore {
+  /** collection -> key -> document; documents without their key fields get a generated key. */
+  readonly #collections = new Map<string, Map<string, Stored>>();
+  #purge: NodeJS.Timeout | undefined;
+  #sequence = 0;
+
+  async setup(): Promise<boolean> {
+    this.#purge = setInterval(() => this.purgeExpired(), 60_000);
+    this.#purge.unref();
+    return true;
+  }
+
+  async Close(): Promise<boolean> {
+    clearInterval(this.#purge);
+    return true;
+  }
+
+  async Get(encryptionKey: string | false, collection: string, query?: Doc): Promise<Doc[] | false> {
+    const found = this.#find(collection, query, Date.now());
+    if (found.length === 0) return false;
+    return found.map(([, stored]) => {
+      const plain = encryptionKey ? decryptDoc(stored.doc, encryptionKey) : structuredClone(stored.doc);
+      return { ...plain, createdAt: stored.createdAt };
+    });
+  }
+
+  async Insert(encryptionKey: string | false, collection: string, item: Doc, index?: Doc): Promise<boolean> {
+    const doc = toStored(encryptionKey, item, index);
+    const key = this.#keyOf(collection, doc);
+    const table = this.#table(collection);
+    const existing = table.get(key);
+    // A duplicate key (a replayed nonce, a reused state) fails, as MongoDB's unique index did.
+    if (existing && !isExpired(existing, Date.now())) throw new Error(`E11000 duplicate key in ${collection}`);
+    table.set(key, this.#wrap(collection, doc));
+    return true;
+  }
+
+  async Replace(encryptionKey: string | false, collection: string, query: Doc, item: Doc, index?: Doc): Promise<boolean> {
+    const doc = toStored(encryptionKey, item, index);
+    const table = this.#table(collection);
+    for (const [key] of this.#find(collection, query, null)) table.delete(key);
+    table.set(this.#keyOf(collection, doc), this.#wrap(collection, doc));
+    return true;
+  }
+
+  async Modify(encryptionKey: string | false, collection: string, query: Doc, modification: Doc): Promise<boolean> {
+    const table = this.#table(collection);
+    const matches = this.#find(collection, query, null);
+    if (encryptionKey) {
+      const first = matches[0];
+      if (!first) return true;
+      const [key, stored] = first;
+      const updated = { ...decryptDoc(stored.doc, encryptionKey), ...modification };
+      const index = Object.fromEntries(Object.entries(stored.doc).filter(([k]) => k !== 'iv' && k !== 'data'));
+      table.set(key, { ...stored, doc: { ...index, ...encrypt(JSON.stringify(updated), encryptionKey) } });
+      return true;
+    }
+    for (const [key, stored] of matches) {
+      const doc = { ...stored.doc, ...stripUndefined(modification) };
+      table.delete(key);
+      // The key follows the document (ltijs's updatePlatformById changes platformUrl and clientId).
+      table.set(this.#keyOf(collection, doc, key), { ...stored, doc });
+    }
+    return true;
+  }
+
+  /** ltijs calls Delete without awaiting it: never reject. */
+  async Delete(collection: string, query: Doc): Promise<boolean> {
+    const table = this.#table(collection);
+    for (const [key] of this.#find(collection, query, null)) table.delete(key);
+    return true;
+  }
+
+  purgeExpired(now = Date.now()): number {
+    let removed = 0;
+    for (const table of this.#collections.values()) {
+      for (const [key, stored] of table) {
+        if (isExpired(stored, now)) {
+          table.delete(key);
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** Documents per collection, for the reference's own memory figures. */
+  counts(): Record<string, number> {
+    return Object.fromEntries([...this.#collections].map(([name, table]) => [name, table.size]));
+  }
+
+  /** Matching documents; a query naming every key field is a direct lookup, anything else a scan. */
+  #find(collection: string, query: Doc | undefined, now: number | null): [string, Stored][] {
+    const table = this.#table(collection);
+    const live = (stored: Stored) => now === null || !isExpired(stored, now);
+    const fields = KEY_FIELDS[collection];
+    if (query && fields && fields.every((f) => query[f] !== undefined && query[f] !== null)) {
+      const key = JSON.stringify(fields.map((f) => query[f]));
+      const stored = table.get(key);
+      return stored && live(stored) && matches(stored.doc, query) ? [[key, stored]] : [];
+    }
+    const out: [string, Stored][] = [];
+    for (const entry of table) if (live(entry[1]) && matches(entry[1].doc, query)) out.push(entry);
+    return out;
+  }
+
+  #table(collection: string): Map<string, Stored> {
+    let table = this.#collections.get(collection);
+    if (!table) {
+      table = new Map();
+      this.#collections.set(collection, table);
+    }
+    return table;
+  }
+
+  #keyOf(collection: string, doc: Doc, fallback?: string): string {
+    const fields = KEY_FIELDS[collection];
+    if (fields && fields.every((f) => doc[f] !== undefined && doc[f] !== null)) return JSON.stringify(fields.map((f) => doc[f]));
+    return fallback ?? `#${++this.#sequence}`;
+  }
+
+  #wrap(collection: string, doc: Doc): Stored {
+    const now = Date.now();
+    const lifetime = LIFETIME_SECONDS[collection];
+    return { doc, createdAt: now, expiresAt: lifetime ? now + lifetime * 1000 : null };
+  }
+}
+
+function isExpired(stored: Stored, now: number): boolean {
+  return stored.expiresAt !== null && stored.expiresAt <= now;
+}
+
+/** Plain field equality (what ltijs's queries are); nested values compare by their JSON. */
+function matches(doc: Doc, query: Doc | undefined): boolean {
+  if (!query) return true;
+  for (const [field, wanted] of Object.entries(query)) {
+    if (wanted === undefined) continue;
+    const actual = doc[field];
+    if (actual === wanted) continue;
+    if (typeof wanted === 'object' && wanted !== null && JSON.stringify(actual) === JSON.stringify(wanted)) continue;
+    return false;
+  }
+  return true;
+}
+
+function toStored(encryptionKey: string | false, item: Doc, index?: Doc): Doc {
+  if (!encryptionKey) return stripUndefined(item);
+  if (!index) throw new Error('MISSING_PARAMS');
+  return { ...stripUndefined(index), ...encrypt(JSON.stringify(item), encryptionKey) };
+}
+
+function stripUndefined(doc: Doc): Doc {
+  return JSON.parse(JSON.stringify(doc)) as Doc;
+}
+
+// ltijs's encryption contract: AES-256-CBC, key = sha256(secret), hex iv and hex data.
+function cipherKey(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
+}
+
+function encrypt(text: string, secret: string): { iv: string; data: string } {
+  const iv = randomBytes(16);
+  const cipher = createCipheriv('aes-256-cbc', cipherKey(secret), iv);
+  const data = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+  return { iv: iv.toString('hex'), data: data.toString('hex') };
+}
+
+function decryptDoc(doc: Doc, secret: string): Doc {
+  const decipher = createDecipheriv('aes-256-cbc', cipherKey(secret), Buffer.from(String(doc.iv), 'hex'));
+  const text = Buffer.concat([decipher.update(Buffer.from(String(doc.data), 'hex')), decipher.final()]).toString('utf8');
+  return JSON.parse(text) as Doc;
+}

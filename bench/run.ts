@@ -1,0 +1,416 @@
+// npm run bench -- [--quick] [--db pglite|postgres|both] [--pg-url URL] [--duration S] [--connections N] [--scenario NAME]
+// Starts TutorKit on loopback against a fresh, seeded database, loads it, and reports requests per
+// second, p50/p95/p99 latency, errors and the server's peak RSS for each scenario, beside the
+// references measured in the same run. Errors fail the run (exit code 1); speed never does.
+// See BENCHMARKS.md.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PlatformSimulator, ROLES } from '../test/support/platform-simulator.js';
+import { launchOnce, runHttpLoad, stopAllLoad, runLaunchLoop, type LaunchPerson, type LaunchTarget } from './lib/load.js';
+import { ChildServer, freePort, PeakRss } from './lib/processes.js';
+import { readOptions, REFERENCE_OF, USAGE, UsageError, type BenchOptions, type ScenarioName } from './lib/options.js';
+import { describeMachine, markdownTable, recordedOptions, summaryLines, writeJson, type Failure, type ResultRow, type TargetCheck } from './lib/report.js';
+import type { Measurement } from './lib/stats.js';
+import { BENCH_LTI_KEY, prepareEnvironment, type DbMode, type Environment, type TutorKitInstance } from './lib/tutorkit.js';
+import { DEFAULT_SEED, type SeedOptions, type SeedSummary } from './seed-large.js';
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+/** The p99 target holds at this many concurrent launches. */
+const TARGET_CONCURRENCY = 100;
+const TARGET_P99_MS = 1500;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Everything to undo if the run is interrupted: environments (servers, databases, temp folders) and reference servers. */
+const openResources = new Set<{ close(): Promise<void> }>();
+
+class Bench {
+  readonly rows: ResultRow[] = [];
+  readonly failures: Failure[] = [];
+  readonly seeds: Partial<Record<DbMode, SeedSummary>> = {};
+
+  constructor(readonly options: BenchOptions) {}
+
+  want(scenario: ScenarioName): boolean {
+    return this.options.scenarios.includes(scenario);
+  }
+
+  get load() {
+    return { connections: this.options.connections, durationS: this.options.durationS, warmupS: this.options.warmupS };
+  }
+
+  /** Runs one scenario; a failure is recorded with its reason and the run goes on. */
+  async attempt(scenario: string, db: string, work: () => Promise<void>): Promise<void> {
+    log(`\n== ${scenario} (${db})`);
+    try {
+      await work();
+    } catch (err) {
+      const reason = (err as Error).message ?? String(err);
+      log(`   failed: ${reason}`);
+      this.failures.push({ scenario, db, reason });
+    }
+  }
+
+  /** Measures `run` while following the peak RSS of `servers`; a server that died fails the scenario. */
+  async measure(servers: ChildServer[], row: Omit<ResultRow, 'measurement' | 'peakRss'>, run: () => Promise<Measurement>): Promise<ResultRow> {
+    const probes = servers.map((s) => new PeakRss(s.pid));
+    const stopProbes = () => probes.reduce((sum, probe) => sum + probe.stop(), 0);
+    let measurement: Measurement;
+    try {
+      measurement = await run();
+    } catch (err) {
+      stopProbes();
+      throw err;
+    }
+    const peakRss = stopProbes();
+    for (const server of servers) if (!server.alive) throw new Error(`${server.describeExit()} during the scenario:\n${server.tail()}`);
+    const result: ResultRow = { ...row, measurement, peakRss };
+    this.rows.push(result);
+    const m = measurement;
+    log(`   ${m.rps.toFixed(1)} ${row.unit}/s, p50 ${m.p50.toFixed(1)} ms, p95 ${m.p95.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, ${m.errors} errors, peak RSS ${(peakRss / 1048576).toFixed(0)} MB, runner CPU ${m.clientCpuPercent.toFixed(0)}%`);
+    if (m.errors > 0) {
+      const samples = m.errorSamples.map((e) => `${e.count}× ${e.message}`).join('; ');
+      this.failures.push({ scenario: row.label, db: row.db, reason: `${m.errors} errors: ${samples}` });
+    }
+    return result;
+  }
+}
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<typeof readOptions>;
+  try {
+    parsed = readOptions(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (parsed === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const options = parsed;
+  const bench = new Bench(options);
+  const started = new Date();
+  const machine = describeMachine();
+  log(`TutorKit benchmark: ${options.quick ? 'quick' : 'full'} run on ${machine.cores} cores (${machine.cpuModel}), Node ${machine.node}`);
+  log(`Scenarios: ${options.scenarios.join(', ')}; databases: ${options.modes.join(', ')}; ${options.connections} connections, ${options.durationS} s each after ${options.warmupS} s warm-up; TutorKit with NODE_ENV=${options.nodeEnv}`);
+  for (const note of options.notes) log(`Note: ${note}`);
+
+  if (bench.want('http-bare')) await bench.attempt('http-bare', 'none', () => runHttpBare(bench));
+  if (bench.want('ltijs-bare')) await bench.attempt('ltijs-bare', 'memory', () => runLtijsBare(bench));
+
+  const tutorKitScenarios: ScenarioName[] = ['launch', 'calendar', 'session-page', 'save-session', 'scale-out'];
+  if (tutorKitScenarios.some((s) => bench.want(s))) {
+    const seed = scaledSeed(options.scale);
+    for (const mode of options.modes) await runTutorKit(bench, mode, seed);
+  }
+
+  addRatios(bench.rows);
+  const targets = checkTargets(bench.rows, options);
+  const finished = new Date();
+  const table = markdownTable(bench.rows);
+  const summary = summaryLines(machine, finished, options, targets, bench.failures);
+  process.stdout.write(`\n${table}\n\n${summary.join('\n')}\n`);
+  const file = writeJson(RESULTS_DIR, finished, {
+    date: finished.toISOString(),
+    startedAt: started.toISOString(),
+    machine,
+    options: recordedOptions(options),
+    seed: { options: scaledSeed(options.scale), summaries: stripCourseLists(bench.seeds) },
+    results: bench.rows.map((r) => ({ ...r, peakRssMb: Math.round(r.peakRss / 1048576) })),
+    targets,
+    failures: bench.failures,
+    markdown: table,
+  });
+  log(`\nResults written to ${file}`);
+  if (bench.failures.length > 0) {
+    log(`\nThe benchmark found ${bench.failures.length} problem(s):`);
+    for (const f of bench.failures) log(`  - ${f.scenario} (${f.db}): ${f.reason}`);
+    return 1;
+  }
+  return 0;
+}
+
+// ---- References ---------------------------------------------------------------------------
+
+async function runHttpBare(bench: Bench): Promise<void> {
+  const port = await freePort();
+  const server = await ChildServer.start({ name: 'http-bare', script: 'bench/http-bare.ts', port, healthPath: '/', env: { PORT: String(port) } });
+  const resource = { close: () => server.stop() };
+  openResources.add(resource);
+  try {
+    await bench.measure([server], { scenario: 'http-bare', label: 'http-bare (Node http "ok")', db: 'none', unit: 'requests', connections: bench.options.connections }, () =>
+      runHttpLoad({ url: server.url, requests: [{ method: 'GET', path: '/' }], expectStatus: 200, ...bench.load }),
+    );
+  } finally {
+    await server.stop();
+    openResources.delete(resource);
+  }
+}
+
+async function runLtijsBare(bench: Bench): Promise<void> {
+  const platform = DEFAULT_SEED.platform!;
+  const sim = await PlatformSimulator.start({ issuer: platform.issuer, clientId: platform.clientId, deploymentIds: [platform.deploymentId] });
+  const port = await freePort();
+  let server: ChildServer | undefined;
+  const resource = { close: async () => { await server?.stop(); await sim.close(); } };
+  openResources.add(resource);
+  try {
+    server = await ChildServer.start({
+      name: 'ltijs-bare',
+      script: 'bench/ltijs-bare.ts',
+      port,
+      healthPath: '/healthz',
+      env: {
+        PORT: String(port),
+        LTI_KEY: BENCH_LTI_KEY,
+        BENCH_PLATFORM: JSON.stringify({ issuer: sim.issuer, clientId: sim.clientId, authEndpoint: sim.authEndpoint, tokenEndpoint: sim.tokenEndpoint, jwksUrl: sim.jwksUrl }),
+      },
+    });
+    const target: LaunchTarget = { kind: 'ltijs', baseUrl: server.url, tool: { loginUrl: `${server.url}/lti/login`, launchUrl: `${server.url}/lti/launch` } };
+    // As many distinct people as TutorKit's launch scenario cycles through.
+    const courses = Math.max(1, scaledSeed(bench.options.scale).courses);
+    const people: LaunchPerson[] = Array.from({ length: launchPeopleCount(bench.options) }, (_, i) => ({
+      user: { sub: `bench-user-${i + 1}`, name: `Bench User ${i + 1}`, email: `bench-user-${i + 1}@bench.tutorkit.test`, roles: [ROLES.learner] },
+      context: { id: `course-${(i % courses) + 1}`, title: `Course ${(i % courses) + 1}` },
+    }));
+    const live = server;
+    await bench.measure([live], { scenario: 'ltijs-bare', label: 'ltijs-bare launch (in-memory store)', db: 'memory', unit: 'launches', connections: bench.options.connections }, () =>
+      runLaunchLoop({ sim, targets: [target], people, ...bench.load }),
+    );
+  } finally {
+    await resource.close();
+    openResources.delete(resource);
+  }
+}
+
+// ---- TutorKit -----------------------------------------------------------------------------
+
+async function runTutorKit(bench: Bench, mode: DbMode, seed: SeedOptions): Promise<void> {
+  let env: Environment | undefined;
+  await bench.attempt(`prepare ${mode}`, mode, async () => {
+    env = await prepareEnvironment({
+      mode,
+      pgUrl: bench.options.pgUrl,
+      seed,
+      launchPeople: launchPeopleCount(bench.options),
+      pageVisitors: bench.options.quick ? 10 : 50,
+      nodeEnv: bench.options.nodeEnv,
+      ...(bench.options.cpuProf ? { cpuProfDir: path.join(RESULTS_DIR, 'profiles') } : {}),
+      log: (line) => log(`   ${line}`),
+    });
+  });
+  if (!env) return;
+  const environment = env;
+  openResources.add(environment);
+  bench.seeds[mode] = environment.seed;
+  try {
+    let first: TutorKitInstance | undefined;
+    await bench.attempt(`start TutorKit`, mode, async () => {
+      first = await environment.startInstance(`TutorKit (${mode}) #1`);
+    });
+    if (!first) return;
+    const one = first;
+    const row = (scenario: ScenarioName, label: string, unit: ResultRow['unit']) => ({ scenario, label, db: mode, unit, connections: bench.options.connections });
+
+    if (bench.want('launch')) {
+      await bench.attempt('launch', mode, async () => {
+        await bench.measure([one.server], row('launch', 'launch (login → auth → id_token → landing)', 'launches'), () =>
+          runLaunchLoop({ sim: environment.sim, targets: [one.target], people: environment.fixtures.launchPeople, ...bench.load }),
+        );
+      });
+    }
+    if (bench.want('calendar') || bench.want('session-page')) await runPages(bench, environment, one);
+    if (bench.want('save-session')) await runSave(bench, environment, one);
+    if (bench.want('scale-out') && mode === 'postgres') await runScaleOut(bench, environment, one);
+  } finally {
+    await environment.close();
+    openResources.delete(environment);
+  }
+}
+
+/** A student's Sessions calendar (month view) and a session page, over many students' tokens. */
+async function runPages(bench: Bench, env: Environment, instance: TutorKitInstance): Promise<void> {
+  const requests = { calendar: [] as { path: string; token: string }[], session: [] as { path: string; token: string }[] };
+  await bench.attempt('pages: launch the students', env.mode, async () => {
+    for (const visitor of env.fixtures.pageVisitors) {
+      const launched = await launchOnce(env.sim, instance.target, visitor);
+      if (launched.courseId !== visitor.courseId) throw new Error(`${visitor.user.sub} landed in course ${launched.courseId}, not ${visitor.courseId}`);
+      requests.calendar.push({ path: `/c/${visitor.courseId}/sessions?view=month&date=${visitor.date}`, token: launched.token });
+      requests.session.push({ path: `/c/${visitor.courseId}/sessions/${visitor.occurrenceId}`, token: launched.token });
+    }
+    // Every URL answers before it is loaded: a 404 under load would only show up as errors.
+    for (const { path, token } of [...requests.calendar, ...requests.session]) {
+      const res = await fetch(new URL(path, instance.target.baseUrl), { headers: pageHeaders(token), redirect: 'manual' });
+      const html = await res.text();
+      if (res.status !== 200 || !html.includes('<h1')) throw new Error(`GET ${path.replace(/[0-9a-f-]{36}/g, '<id>')} answered ${res.status}`);
+    }
+  });
+  if (requests.calendar.length === 0) return;
+  for (const [scenario, list, label] of [
+    ['calendar', requests.calendar, 'calendar (month view)'],
+    ['session-page', requests.session, 'session page'],
+  ] as const) {
+    if (!bench.want(scenario)) continue;
+    await bench.attempt(scenario, env.mode, async () => {
+      await bench.measure([instance.server], { scenario, label, db: env.mode, unit: 'requests', connections: bench.options.connections }, () =>
+        runHttpLoad({ url: instance.target.baseUrl, requests: list.map(({ path, token }) => ({ method: 'GET', path, headers: pageHeaders(token) })), expectStatus: 200, ...bench.load }),
+      );
+    });
+  }
+}
+
+/** Saving a weekly session (Tuesdays and Thursdays, 12 meetings) with 10 invitees: 1 tutor and 9 students. */
+async function runSave(bench: Bench, env: Environment, instance: TutorKitInstance): Promise<void> {
+  await bench.attempt('save-session', env.mode, async () => {
+    const { save } = env.fixtures;
+    const launched = await launchOnce(env.sim, instance.target, save.tutor);
+    if (launched.courseId !== save.courseId) throw new Error(`the tutor landed in course ${launched.courseId}, not ${save.courseId}`);
+    const start = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    const body = new URLSearchParams({
+      name: 'Bench weekly review',
+      description: 'Saved by the benchmark.',
+      courseId: save.courseId,
+      startDate: start,
+      startTime: '16:00',
+      zone: 'America/New_York',
+      lengthValue: '60',
+      lengthUnit: 'minutes',
+      repeat: 'weekly',
+      interval: '1',
+      endType: 'count',
+      count: '12',
+      tutorIds: save.tutorId,
+      meetingUrl: 'https://meet.bench.tutorkit.test/weekly-review',
+    });
+    for (const day of ['TU', 'TH']) body.append('weekdays', day);
+    for (const id of save.studentIds) body.append('studentIds', id);
+    const path = `/c/${save.courseId}/sessions`;
+    const headers = { ...pageHeaders(launched.token), 'Content-Type': 'application/x-www-form-urlencoded' };
+    const check = await fetch(new URL(path, instance.target.baseUrl), { method: 'POST', headers, body, redirect: 'manual' });
+    const text = await check.text();
+    if (check.status !== 303) throw new Error(`saving the session answered ${check.status}: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+    await bench.measure([instance.server], { scenario: 'save-session', label: 'save weekly session, 10 invitees', db: env.mode, unit: 'requests', connections: bench.options.connections }, () =>
+      runHttpLoad({ url: instance.target.baseUrl, requests: [{ method: 'POST', path, headers, body: body.toString() }], expectStatus: 303, ...bench.load }),
+    );
+  });
+}
+
+/** Launch throughput of one instance, then of two instances on the same PostgreSQL database. */
+async function runScaleOut(bench: Bench, env: Environment, one: TutorKitInstance): Promise<void> {
+  await bench.attempt('scale-out', env.mode, async () => {
+    const two = await env.startInstance(`TutorKit (${env.mode}) #2`);
+    const people = env.fixtures.launchPeople;
+    const row = (label: string) => ({ scenario: 'scale-out' as const, label, db: env.mode, unit: 'launches' as const, connections: bench.options.connections });
+    await bench.measure([one.server], row('scale-out: 1 instance'), () => runLaunchLoop({ sim: env.sim, targets: [one.target], people, ...bench.load }));
+    await bench.measure([one.server, two.server], { ...row('scale-out: 2 instances'), note: 'peak RSS is the sum of both instances' }, () =>
+      runLaunchLoop({ sim: env.sim, targets: [one.target, two.target], people, ...bench.load }),
+    );
+    await two.server.stop();
+  });
+}
+
+// ---- Results ------------------------------------------------------------------------------
+
+/** Each row beside its reference measured in the same run (two instances beside one). */
+function addRatios(rows: ResultRow[]): void {
+  const find = (scenario: ScenarioName, label?: string) => rows.find((r) => r.scenario === scenario && (!label || r.label === label));
+  for (const row of rows) {
+    let reference: ResultRow | undefined;
+    if (row.label === 'scale-out: 2 instances') reference = find('scale-out', 'scale-out: 1 instance');
+    else {
+      const name = REFERENCE_OF[row.scenario];
+      reference = name ? find(name) : undefined;
+    }
+    if (!reference || reference.measurement.rps === 0) continue;
+    const label = reference.scenario === 'scale-out' ? '1 instance' : reference.scenario;
+    row.reference = { label, rps: reference.measurement.rps, ratio: row.measurement.rps / reference.measurement.rps };
+  }
+}
+
+function checkTargets(rows: ResultRow[], options: BenchOptions): TargetCheck[] {
+  const launch = rows.find((r) => r.scenario === 'launch' && r.db === 'postgres');
+  const bare = rows.find((r) => r.scenario === 'ltijs-bare');
+  const checks: TargetCheck[] = [];
+  if (!launch) {
+    checks.push({ name: 'TutorKit launch on server PostgreSQL', value: 'not run', target: `≥ bare ltijs launches/s, p99 < ${TARGET_P99_MS} ms at ${TARGET_CONCURRENCY} concurrent`, met: null });
+    return checks;
+  }
+  const m = launch.measurement;
+  if (bare) {
+    const ratio = m.rps / bare.measurement.rps;
+    checks.push({
+      name: 'TutorKit launch on server PostgreSQL vs bare ltijs',
+      value: `${m.rps.toFixed(1)} vs ${bare.measurement.rps.toFixed(1)} launches/s = ${ratio.toFixed(2)}×`,
+      target: '≥ 1.00×',
+      met: ratio >= 1,
+    });
+  }
+  const atTarget = options.connections === TARGET_CONCURRENCY;
+  checks.push({
+    name: `TutorKit launch p99 on server PostgreSQL at ${options.connections} concurrent launches`,
+    value: `${m.p99.toFixed(0)} ms${atTarget ? '' : ` (the target is stated at ${TARGET_CONCURRENCY} concurrent)`}`,
+    target: `< ${TARGET_P99_MS} ms at ${TARGET_CONCURRENCY} concurrent`,
+    met: atTarget ? m.p99 < TARGET_P99_MS : null,
+  });
+  return checks;
+}
+
+// ---- Helpers ------------------------------------------------------------------------------
+
+/** What htmx sends after a launch: the token header, and HX-Request for a whole-page load. */
+function pageHeaders(token: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}`, 'HX-Request': 'true' };
+}
+
+/** The default seed times `scale`, never so small that a scenario has nobody to launch as. */
+function scaledSeed(scale: number): SeedOptions {
+  const s = (n: number, min: number) => Math.max(min, Math.round(n * scale));
+  return {
+    ...DEFAULT_SEED,
+    courses: s(DEFAULT_SEED.courses, 2),
+    students: s(DEFAULT_SEED.students, 60),
+    tutors: s(DEFAULT_SEED.tutors, 4),
+    occurrences: s(DEFAULT_SEED.occurrences, 500),
+  };
+}
+
+function launchPeopleCount(options: BenchOptions): number {
+  return options.quick ? 200 : 5000;
+}
+
+function stripCourseLists(seeds: Partial<Record<DbMode, SeedSummary>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(seeds).map(([mode, s]) => [mode, { ...s, courses: s.courses.length, tables: undefined }]));
+}
+
+async function closeEverything(): Promise<void> {
+  for (const resource of [...openResources].reverse()) {
+    await resource.close().catch(() => undefined);
+    openResources.delete(resource);
+  }
+}
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`\n${signal}: stopping the servers and dropping the bench databases ...`);
+    stopAllLoad();
+    void closeEverything().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .then(async (code) => {
+    await closeEverything();
+    process.exit(code);
+  })
+  .catch(async (err: unknown) => {
+    log(`\nThe benchmark could not run: ${(err as Error).stack ?? String(err)}`);
+    await closeEverything();
+    process.exit(1);
+  });
