@@ -3,9 +3,8 @@
 // /work/shared/notes/ltijs.md: Get/Insert/Replace/Modify/Delete with plain field equality,
 // encrypted collections stored as {...index, iv, data}, Get returning createdAt in milliseconds,
 // and the expiry MongoDB's TTL indexes gave (enforced on read and purged periodically).
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { decryptLtijsDoc, encryptForLtijs, stripUndefined, toStoredDoc, type Doc } from '../src/lti/ltijs-crypto.js';
 
-type Doc = Record<string, unknown>;
 
 interface Stored {
   doc: Doc;
@@ -56,13 +55,13 @@ export class MemoryStore {
     const found = this.#find(collection, query, Date.now());
     if (found.length === 0) return false;
     return found.map(([, stored]) => {
-      const plain = encryptionKey ? decryptDoc(stored.doc, encryptionKey) : structuredClone(stored.doc);
+      const plain = encryptionKey ? decryptLtijsDoc(stored.doc, encryptionKey) : structuredClone(stored.doc);
       return { ...plain, createdAt: stored.createdAt };
     });
   }
 
   async Insert(encryptionKey: string | false, collection: string, item: Doc, index?: Doc): Promise<boolean> {
-    const doc = toStored(encryptionKey, item, index);
+    const doc = toStoredDoc(encryptionKey, item, index);
     const key = this.#keyOf(collection, doc);
     const table = this.#table(collection);
     const existing = table.get(key);
@@ -73,7 +72,7 @@ export class MemoryStore {
   }
 
   async Replace(encryptionKey: string | false, collection: string, query: Doc, item: Doc, index?: Doc): Promise<boolean> {
-    const doc = toStored(encryptionKey, item, index);
+    const doc = toStoredDoc(encryptionKey, item, index);
     const table = this.#table(collection);
     for (const [key] of this.#find(collection, query, null)) table.delete(key);
     table.set(this.#keyOf(collection, doc), this.#wrap(collection, doc));
@@ -87,9 +86,9 @@ export class MemoryStore {
       const first = matches[0];
       if (!first) return true;
       const [key, stored] = first;
-      const updated = { ...decryptDoc(stored.doc, encryptionKey), ...modification };
+      const updated = { ...decryptLtijsDoc(stored.doc, encryptionKey), ...modification };
       const index = Object.fromEntries(Object.entries(stored.doc).filter(([k]) => k !== 'iv' && k !== 'data'));
-      table.set(key, { ...stored, doc: { ...index, ...encrypt(JSON.stringify(updated), encryptionKey) } });
+      table.set(key, { ...stored, doc: { ...index, ...encryptForLtijs(JSON.stringify(updated), encryptionKey) } });
       return true;
     }
     for (const [key, stored] of matches) {
@@ -178,32 +177,4 @@ function matches(doc: Doc, query: Doc | undefined): boolean {
     return false;
   }
   return true;
-}
-
-function toStored(encryptionKey: string | false, item: Doc, index?: Doc): Doc {
-  if (!encryptionKey) return stripUndefined(item);
-  if (!index) throw new Error('MISSING_PARAMS');
-  return { ...stripUndefined(index), ...encrypt(JSON.stringify(item), encryptionKey) };
-}
-
-function stripUndefined(doc: Doc): Doc {
-  return JSON.parse(JSON.stringify(doc)) as Doc;
-}
-
-// ltijs's encryption contract: AES-256-CBC, key = sha256(secret), hex iv and hex data.
-function cipherKey(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
-}
-
-function encrypt(text: string, secret: string): { iv: string; data: string } {
-  const iv = randomBytes(16);
-  const cipher = createCipheriv('aes-256-cbc', cipherKey(secret), iv);
-  const data = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
-  return { iv: iv.toString('hex'), data: data.toString('hex') };
-}
-
-function decryptDoc(doc: Doc, secret: string): Doc {
-  const decipher = createDecipheriv('aes-256-cbc', cipherKey(secret), Buffer.from(String(doc.iv), 'hex'));
-  const text = Buffer.concat([decipher.update(Buffer.from(String(doc.data), 'hex')), decipher.final()]).toString('utf8');
-  return JSON.parse(text) as Doc;
 }

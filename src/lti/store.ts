@@ -1,13 +1,13 @@
 // ltijs storage plugin on PostgreSQL (PGlite or server). ltijs was written for MongoDB: it
 // stores schemaless documents, queries them by field equality and relies on TTL indexes for
 // expiry. Here each document is one row of lti_records, matched with jsonb containment.
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { and, eq, gt, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { ltiRecords } from '../db/schema.js';
+import { decryptLtijsDoc, encryptForLtijs, stripUndefined, toStoredDoc, type Doc } from './ltijs-crypto.js';
 
-type Doc = Record<string, unknown>;
 
 /** The fields that identify a document in each ltijs collection (its unique index in MongoDB). */
 const KEY_FIELDS: Record<string, readonly string[]> = {
@@ -61,21 +61,21 @@ export class LtiStore {
       .where(this.matching(collection, query));
     if (rows.length === 0) return false;
     return rows.map(({ doc, createdAt }) => {
-      const plain = encryptionKey ? decryptDoc(doc as Doc, encryptionKey) : { ...(doc as Doc) };
+      const plain = encryptionKey ? decryptLtijsDoc(doc as Doc, encryptionKey) : { ...(doc as Doc) };
       // ltijs computes access-token expiry from createdAt in milliseconds.
       return { ...plain, createdAt: createdAt.getTime() };
     });
   }
 
   async Insert(encryptionKey: string | false, collection: string, item: Doc, index?: Doc): Promise<boolean> {
-    const doc = this.toStored(encryptionKey, item, index);
+    const doc = toStoredDoc(encryptionKey, item, index);
     // A duplicate key (a replayed nonce, a reused state) fails here, as MongoDB's unique index did.
     await this.db.insert(ltiRecords).values(this.row(collection, doc));
     return true;
   }
 
   async Replace(encryptionKey: string | false, collection: string, query: Doc, item: Doc, index?: Doc): Promise<boolean> {
-    const doc = this.toStored(encryptionKey, item, index);
+    const doc = toStoredDoc(encryptionKey, item, index);
     const row = this.row(collection, doc);
     await this.db.transaction(async (tx) => {
       await tx.delete(ltiRecords).where(this.matching(collection, query, true));
@@ -118,11 +118,11 @@ export class LtiStore {
     const found = rows[0];
     if (!found) return true;
     const stored = found.doc as Doc;
-    const updated = { ...decryptDoc(stored, encryptionKey), ...modification };
+    const updated = { ...decryptLtijsDoc(stored, encryptionKey), ...modification };
     const index = Object.fromEntries(Object.entries(stored).filter(([k]) => k !== 'iv' && k !== 'data'));
     await this.db
       .update(ltiRecords)
-      .set({ doc: { ...index, ...encrypt(JSON.stringify(updated), encryptionKey) } })
+      .set({ doc: { ...index, ...encryptForLtijs(JSON.stringify(updated), encryptionKey) } })
       .where(and(eq(ltiRecords.collection, collection), eq(ltiRecords.key, found.key)));
     return true;
   }
@@ -157,12 +157,6 @@ export class LtiStore {
     return and(...conditions);
   }
 
-  private toStored(encryptionKey: string | false, item: Doc, index?: Doc): Doc {
-    if (!encryptionKey) return stripUndefined(item);
-    if (!index) throw new Error('MISSING_PARAMS');
-    return { ...stripUndefined(index), ...encrypt(JSON.stringify(item), encryptionKey) };
-  }
-
   private row(collection: string, doc: Doc) {
     const lifetime = LIFETIME_SECONDS[collection];
     return {
@@ -178,27 +172,4 @@ function keyOf(collection: string, doc: Doc): string | undefined {
   const fields = KEY_FIELDS[collection];
   if (!fields || fields.some((f) => doc[f] === undefined || doc[f] === null)) return undefined;
   return JSON.stringify(fields.map((f) => doc[f]));
-}
-
-/** jsonb cannot hold undefined; MongoDB dropped such fields too. */
-function stripUndefined(doc: Doc): Doc {
-  return JSON.parse(JSON.stringify(doc)) as Doc;
-}
-
-// ltijs's encryption contract: AES-256-CBC, key = sha256(secret), hex iv and hex data.
-function cipherKey(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
-}
-
-function encrypt(text: string, secret: string): { iv: string; data: string } {
-  const iv = randomBytes(16);
-  const cipher = createCipheriv('aes-256-cbc', cipherKey(secret), iv);
-  const data = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
-  return { iv: iv.toString('hex'), data: data.toString('hex') };
-}
-
-function decryptDoc(doc: Doc, secret: string): Doc {
-  const decipher = createDecipheriv('aes-256-cbc', cipherKey(secret), Buffer.from(String(doc.iv), 'hex'));
-  const text = Buffer.concat([decipher.update(Buffer.from(String(doc.data), 'hex')), decipher.final()]).toString('utf8');
-  return JSON.parse(text) as Doc;
 }
