@@ -3,7 +3,7 @@
 // /work/shared/notes/ltijs.md: Get/Insert/Replace/Modify/Delete with plain field equality,
 // encrypted collections stored as {...index, iv, data}, Get returning createdAt in milliseconds,
 // and the expiry MongoDB's TTL indexes gave (enforced on read and purged periodically).
-import { decryptLtijsDoc, encryptForLtijs, stripUndefined, toStoredDoc, type Doc } from '../src/lti/ltijs-crypto.js';
+import { decryptLtijsDoc, encryptForLtijs, keyOf, LIFETIME_SECONDS, stripUndefined, toStoredDoc, type Doc } from '../src/lti/ltijs-contract.js';
 
 
 interface Stored {
@@ -11,28 +11,6 @@ interface Stored {
   createdAt: number;
   expiresAt: number | null;
 }
-
-/** The fields that identify a document (its unique index in ltijs's MongoDB schema). */
-const KEY_FIELDS: Record<string, readonly string[]> = {
-  platform: ['platformUrl', 'clientId'],
-  platformStatus: ['id'],
-  publickey: ['kid'],
-  privatekey: ['kid'],
-  accesstoken: ['platformUrl', 'clientId', 'scopes'],
-  nonce: ['nonce'],
-  state: ['state'],
-  idtoken: ['iss', 'clientId', 'deploymentId', 'user'],
-  contexttoken: ['contextId', 'user'],
-};
-
-/** Seconds a document lives (ltijs's TTL indexes; the nonce outlives any accepted id_token). */
-const LIFETIME_SECONDS: Record<string, number> = {
-  idtoken: 24 * 3600,
-  contexttoken: 24 * 3600,
-  accesstoken: 3600,
-  state: 600,
-  nonce: 3600,
-};
 
 export class MemoryStore {
   /** collection -> key -> document; documents without their key fields get a generated key. */
@@ -129,9 +107,8 @@ export class MemoryStore {
   #find(collection: string, query: Doc | undefined, now: number | null): [string, Stored][] {
     const table = this.#table(collection);
     const live = (stored: Stored) => now === null || !isExpired(stored, now);
-    const fields = KEY_FIELDS[collection];
-    if (query && fields && fields.every((f) => query[f] !== undefined && query[f] !== null)) {
-      const key = JSON.stringify(fields.map((f) => query[f]));
+    const key = query && keyOf(collection, query);
+    if (key) {
       const stored = table.get(key);
       return stored && live(stored) && matches(stored.doc, query) ? [[key, stored]] : [];
     }
@@ -150,9 +127,7 @@ export class MemoryStore {
   }
 
   #keyOf(collection: string, doc: Doc, fallback?: string): string {
-    const fields = KEY_FIELDS[collection];
-    if (fields && fields.every((f) => doc[f] !== undefined && doc[f] !== null)) return JSON.stringify(fields.map((f) => doc[f]));
-    return fallback ?? `#${++this.#sequence}`;
+    return keyOf(collection, doc) ?? fallback ?? `#${++this.#sequence}`;
   }
 
   #wrap(collection: string, doc: Doc): Stored {

@@ -6,32 +6,8 @@ import { and, eq, gt, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { ltiRecords } from '../db/schema.js';
-import { decryptLtijsDoc, encryptForLtijs, stripUndefined, toStoredDoc, type Doc } from './ltijs-crypto.js';
+import { decryptLtijsDoc, encryptForLtijs, keyOf, LIFETIME_SECONDS, stripUndefined, toStoredDoc, type Doc } from './ltijs-contract.js';
 
-
-/** The fields that identify a document in each ltijs collection (its unique index in MongoDB). */
-const KEY_FIELDS: Record<string, readonly string[]> = {
-  platform: ['platformUrl', 'clientId'],
-  platformStatus: ['id'],
-  publickey: ['kid'],
-  privatekey: ['kid'],
-  accesstoken: ['platformUrl', 'clientId', 'scopes'],
-  nonce: ['nonce'],
-  state: ['state'],
-  idtoken: ['iss', 'clientId', 'deploymentId', 'user'],
-  contexttoken: ['contextId', 'user'],
-};
-
-/** Seconds a document lives; MongoDB enforced these with TTL indexes, we enforce them in queries. */
-const LIFETIME_SECONDS: Record<string, number> = {
-  idtoken: 24 * 3600,
-  contexttoken: 24 * 3600,
-  accesstoken: 3600,
-  state: 600,
-  // A nonce must outlive every id_token that could carry it; ltijs accepts tokens for at most
-  // tokenMaxAge seconds after iat, and an hour is far beyond that.
-  nonce: 3600,
-};
 
 export class LtiStore {
   constructor(
@@ -166,10 +142,4 @@ export class LtiStore {
       expiresAt: lifetime ? sql`now() + make_interval(secs => ${lifetime})` : null,
     };
   }
-}
-
-function keyOf(collection: string, doc: Doc): string | undefined {
-  const fields = KEY_FIELDS[collection];
-  if (!fields || fields.some((f) => doc[f] === undefined || doc[f] === null)) return undefined;
-  return JSON.stringify(fields.map((f) => doc[f]));
 }
