@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -41,7 +42,8 @@ async function openEmbedded(dataDir: string): Promise<Database> {
   }
   // PGlite runs queries one at a time and holds other queries back while a transaction is
   // open, so a transaction is never interleaved with another request's statements.
-  const client = await PGlite.create(target);
+  // btree_gist backs the constraint that keeps tutors from being double-booked (drizzle/0004).
+  const client = await PGlite.create(target, { extensions: { btree_gist } });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,

@@ -87,6 +87,8 @@ export const users = pgTable(
     email: text('email'),
     /** IANA zone name; null until the person's browser or settings tell us. */
     timeZone: text('time_zone'),
+    /** The video meeting link a tutor gave in Edit settings ("Start meeting" opens it). */
+    meetingUrl: text('meeting_url'),
     isAdmin: boolean('is_admin').notNull().default(false),
     lastLaunchAt: timestamp('last_launch_at', { withTimezone: true }),
     createdAt: createdAt(),
@@ -340,4 +342,69 @@ export const rsvps = pgTable(
     respondedAt: timestamp('responded_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.occurrenceId, t.userId] }), index('rsvps_user_idx').on(t.userId)],
+);
+
+// ---- Availability ---------------------------------------------------------------------------
+
+/**
+ * Weekly availability: the hours a person can take part, per ISO weekday (1 = Monday), as local
+ * times in their IANA zone. An end of 24:00 means midnight at the end of the day. A person with
+ * no weekly hours has not set availability up and counts as available at any time.
+ */
+export const availabilityHours = pgTable(
+  'availability_hours',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    weekday: integer('weekday').notNull(),
+    startTime: time('start_time').notNull(),
+    endTime: time('end_time').notNull(),
+    timeZone: text('time_zone').notNull(),
+  },
+  (t) => [index('availability_hours_user_idx').on(t.userId, t.weekday)],
+);
+
+export const availabilityExceptionKindEnum = pgEnum('availability_exception_kind', ['day_off', 'extra_hours']);
+
+/** One date that differs from the weekly hours: a day off, or extra hours (local times in time_zone). */
+export const availabilityExceptions = pgTable(
+  'availability_exceptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    date: date('date', { mode: 'string' }).notNull(),
+    kind: availabilityExceptionKindEnum('kind').notNull(),
+    /** Set for extra hours; null for a whole day off. */
+    startTime: time('start_time'),
+    endTime: time('end_time'),
+    timeZone: text('time_zone').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('availability_exceptions_user_date_idx').on(t.userId, t.date)],
+);
+
+/**
+ * Which tutor runs which occurrence when, kept in step with occurrences and series_invitees by
+ * src/scheduling/bookings.ts. An exclusion constraint (added in the migration, since Drizzle
+ * cannot declare one) refuses two overlapping rows for one tutor: the database, not the
+ * application, guarantees that no tutor is ever double-booked, also when two saves race.
+ */
+export const tutorBookings = pgTable(
+  'tutor_bookings',
+  {
+    occurrenceId: uuid('occurrence_id')
+      .notNull()
+      .references(() => occurrences.id, { onDelete: 'cascade' }),
+    tutorId: uuid('tutor_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    seriesId: uuid('series_id').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.occurrenceId, t.tutorId] }), index('tutor_bookings_series_idx').on(t.seriesId)],
 );

@@ -1,0 +1,116 @@
+// When a person is available, as spans of real time. Availability is kept as local times in the
+// person's IANA zone (weekly hours plus date exceptions); this turns it into instants for a
+// window, through the same wall-clock rules as session times (src/scheduling/time.ts), so a
+// 09:00-17:00 Berlin day stays 09:00-17:00 in Berlin across DST changes. Pure functions.
+import { instantOfWallClock } from '../scheduling/time.js';
+
+/** Weekly hours: ISO weekday (1 = Monday) with local HH:mm times; an end of 24:00 is midnight. */
+export interface WeeklyHours {
+  weekday: number;
+  start: string;
+  end: string;
+}
+
+export type ExceptionKind = 'day_off' | 'extra_hours';
+
+export interface DateException {
+  /** YYYY-MM-DD, local. */
+  date: string;
+  kind: ExceptionKind;
+  /** Local HH:mm for extra hours; null for a day off. */
+  start: string | null;
+  end: string | null;
+}
+
+export interface AvailabilityRules {
+  zone: string;
+  weekly: WeeklyHours[];
+  exceptions: DateException[];
+}
+
+/** [start, end) in epoch milliseconds. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Without weekly hours a person has not set availability up and is available at any time. */
+export function isSetUp(rules: AvailabilityRules): boolean {
+  return rules.weekly.length > 0;
+}
+
+/**
+ * The person's available time overlapping [from, to), merged (touching spans join: 09:00-12:00
+ * and 12:00-17:00 are one span, so are Monday until 24:00 and Tuesday from 00:00) and clipped
+ * to the window.
+ */
+export function availableSpans(rules: AvailabilityRules, from: number, to: number): Span[] {
+  // Local dates that can touch the window in any zone (offsets stay within +-14 h).
+  const first = dayNumber(from - DAY_MS);
+  const last = dayNumber(to + DAY_MS);
+  const spans: Span[] = [];
+  for (let day = first; day <= last; day++) {
+    for (const span of spansOfDay(rules, day)) {
+      if (span.end > from && span.start < to) spans.push({ start: Math.max(span.start, from), end: Math.min(span.end, to) });
+    }
+  }
+  return merge(spans);
+}
+
+/** The local hours of one date (days since the epoch), as instants. */
+function spansOfDay(rules: AvailabilityRules, day: number): Span[] {
+  const date = isoDate(day);
+  const exceptions = rules.exceptions.filter((e) => e.date === date);
+  if (exceptions.some((e) => e.kind === 'day_off')) return [];
+  const weekday = ((new Date(day * DAY_MS).getUTCDay() + 6) % 7) + 1;
+  const hours: { start: string; end: string }[] = isSetUp(rules) ? rules.weekly.filter((h) => h.weekday === weekday) : [{ start: '00:00', end: '24:00' }];
+  for (const e of exceptions) if (e.kind === 'extra_hours' && e.start && e.end) hours.push({ start: e.start, end: e.end });
+  return hours.map((h) => ({ start: instantAt(day, h.start, rules.zone), end: instantAt(day, h.end, rules.zone) })).filter((s) => s.end > s.start);
+}
+
+/** The instant of HH:mm on a local date in `zone`; 24:00 is the next date's midnight. */
+function instantAt(day: number, time: string, zone: string): number {
+  const [hours, minutes] = time.split(':').map(Number) as [number, number];
+  return instantOfWallClock(new Date(day * DAY_MS + (hours * 60 + minutes) * 60_000), zone).getTime();
+}
+
+function dayNumber(epochMs: number): number {
+  return Math.floor(epochMs / DAY_MS);
+}
+
+function isoDate(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Sorted, with overlapping and touching spans joined. */
+export function merge(spans: Span[]): Span[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const merged: Span[] = [];
+  for (const span of sorted) {
+    const last = merged.at(-1);
+    if (last && span.start <= last.end) last.end = Math.max(last.end, span.end);
+    else merged.push({ ...span });
+  }
+  return merged;
+}
+
+/** The parts of `span` that no span of `covered` (merged, sorted) covers. */
+export function uncovered(covered: Span[], span: Span): Span[] {
+  const gaps: Span[] = [];
+  let cursor = span.start;
+  for (const c of covered) {
+    if (c.end <= cursor) continue;
+    if (c.start >= span.end) break;
+    if (c.start > cursor) gaps.push({ start: cursor, end: c.start });
+    cursor = Math.max(cursor, c.end);
+    if (cursor >= span.end) break;
+  }
+  if (cursor < span.end) gaps.push({ start: cursor, end: span.end });
+  return gaps;
+}
+
+export function overlaps(a: Span, b: Span): boolean {
+  return a.start < b.end && b.start < a.end;
+}
