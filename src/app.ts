@@ -25,6 +25,7 @@ import { settingsRoutes } from './routes/settings.js';
 import { tagRoutes } from './routes/tags.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { calendarRoutes } from './routes/calendar.js';
+import { assistantRoutes } from './routes/assistant.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
@@ -114,6 +115,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.use(courseRoutes(db));
   app.use(tagRoutes({ db, clock }));
   app.use(settingsRoutes(db));
+  // Before the session routes: /c/:courseId/sessions/assistant is not an occurrence id.
+  app.use(assistantRoutes(db, clock));
   app.use(sessionRoutes(db, clock));
   app.use(calendarRoutes(db, clock));
   app.use(adminRoutes(db));

@@ -2,6 +2,7 @@
 // person's IANA zone (weekly hours plus date exceptions); this turns it into instants for a
 // window, through the same wall-clock rules as session times (src/scheduling/time.ts), so a
 // 09:00-17:00 Berlin day stays 09:00-17:00 in Berlin across DST changes. Pure functions.
+import { IANAZone } from 'luxon';
 import { instantOfWallClock } from '../scheduling/time.js';
 
 /** Weekly hours: ISO weekday (1 = Monday) with local HH:mm times; an end of 24:00 is midnight. */
@@ -47,9 +48,10 @@ export function isSetUp(rules: AvailabilityRules): boolean {
  * to the window.
  */
 export function availableSpans(rules: AvailabilityRules, from: number, to: number): Span[] {
-  // Local dates that can touch the window in any zone (offsets stay within +-14 h).
-  const first = dayNumber(from - DAY_MS);
-  const last = dayNumber(to + DAY_MS);
+  // The local dates the window covers in the person's zone.
+  const zone = IANAZone.create(rules.zone);
+  const first = dayNumber(from + zone.offset(from) * 60_000);
+  const last = dayNumber(to - 1 + zone.offset(to - 1) * 60_000);
   const spans: Span[] = [];
   for (let day = first; day <= last; day++) {
     for (const span of spansOfDay(rules, day)) {

@@ -44,6 +44,8 @@ export const AddSessionsForm = z.object({
   studentIds: list,
   invitedOnly: checkbox,
   meetingUrl: z.union([z.literal(''), httpUrl('Enter a full meeting link, starting with https://')]).default(''),
+  /** The fingerprint of the conflicts the scheduler saw and chose to accept (src/availability/conflicts.ts). */
+  confirmConflicts: z.string().default(''),
 });
 export type AddSessionsForm = z.infer<typeof AddSessionsForm>;
 
@@ -74,7 +76,25 @@ export function readResources(form: AddSessionsForm): { resources: ResourceInput
   return { resources, errors };
 }
 
-export function readTiming(form: AddSessionsForm): SeriesTiming {
+/** The schedule and attendance part of the form: what the conflict check and the Scheduling assistant read. */
+export const ProposalForm = AddSessionsForm.pick({
+  startDate: true,
+  startTime: true,
+  zone: true,
+  lengthValue: true,
+  lengthUnit: true,
+  repeat: true,
+  interval: true,
+  weekdays: true,
+  monthlyBy: true,
+  endType: true,
+  until: true,
+  count: true,
+  studentIds: true,
+}).extend({ tutorIds: list });
+export type ProposalForm = z.infer<typeof ProposalForm>;
+
+export function readTiming(form: Pick<AddSessionsForm, keyof ProposalForm>): SeriesTiming {
   const end = form.endType === 'until' ? { type: 'until' as const, date: form.until } : { type: 'count' as const, count: form.count };
   let repeat: RepeatRule;
   switch (form.repeat) {
