@@ -140,6 +140,15 @@
   }
   document.addEventListener('htmx:load', function (event) { setUpSessionForm(event.detail.elt); });
 
+  // Any change to the session form re-checks availability, except the alert's own confirmation
+  // box: re-rendering the alert would take the focus away from it.
+  document.addEventListener('change', function (event) {
+    var form = event.target.closest && event.target.closest('#session-form');
+    var alert = document.getElementById('conflicts');
+    if (!form || !alert || alert.contains(event.target)) return;
+    window.htmx.trigger(alert, 'tk:recheck');
+  });
+
   // Plain forms that leave for another system (demo LMS, deep linking) submit themselves.
   function autosubmit() {
     var form = document.querySelector('form[data-autosubmit]');

@@ -4,9 +4,13 @@ import type { Db } from '../db/client.js';
 import { findViewer, type Viewer as CourseViewer } from '../courses/service.js';
 import type { Clock } from '../lib/clock.js';
 import { ValidationError } from '../lib/errors.js';
-import { renderPage } from '../lib/render.js';
+import { renderPage, renderView } from '../lib/render.js';
 import type { Session } from '../lib/session-token.js';
-import { addSessions, loadAddSessionsForm, loadSessionPage } from '../scheduling/service.js';
+import { addSessions, loadAddSessionsForm, loadSessionPage, SchedulingConflicts } from '../scheduling/service.js';
+import { readProposal } from '../scheduling/proposal.js';
+import { checkConflicts } from '../availability/service.js';
+import { describeConflicts, fingerprint } from '../availability/conflicts.js';
+import { findOccurrenceWithSeries } from '../scheduling/queries.js';
 import { WEEKDAYS } from '../scheduling/recurrence.js';
 import { cancelSessions, EDIT_SCOPES, editSessions, loadEditable, loadEditValues, mayEdit, repeats, type Actor, type EditScope } from '../scheduling/editing.js';
 import { findPlatformOfUser, findTutorsByTags, listTags } from '../tags/service.js';
@@ -30,9 +34,32 @@ export function sessionRoutes(db: Db, clock: Clock): Router {
       // community shows there the next time the person opens TutorKit from it).
       res.redirect(303, `/c/${session(res).courseId}/sessions?added=1`);
     } catch (err) {
+      if (err instanceof SchedulingConflicts) return renderForm(res, req.body as Record<string, unknown>, {}, 409, undefined, conflictsOf(err));
       if (!(err instanceof ValidationError)) throw err;
       await renderForm(res, req.body as Record<string, unknown>, err.fields, 422);
     }
+  });
+
+  // The form's availability check: who can't make it, refreshed as the form changes.
+  router.post('/c/:courseId/sessions/conflicts', schedulers, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const { courseId } = session(res);
+    const proposal = await readProposal(db, courseId, body);
+    let check = null;
+    if (proposal && proposal.invitees.length > 0) {
+      const excludeSeriesIds = await seriesBeingEdited(body.editOccurrenceId, courseId);
+      const report = await checkConflicts(db, { timing: proposal.timing, invitees: proposal.invitees, excludeSeriesIds });
+      const print = fingerprint(report.conflicts);
+      check = {
+        groups: describeConflicts(report.conflicts, proposal.timing.zone, courseId),
+        fingerprint: print,
+        blocking: report.conflicts.some((c) => c.kind === 'busy' && c.blocking),
+        confirmed: body.confirmConflicts === print,
+        invitees: proposal.invitees.length,
+        occurrences: report.occurrences.length,
+      };
+    }
+    res.type('html').send(await renderView(res, 'partials/sessions/_conflicts', { check }));
   });
 
   // "Find by tags": the Tutors list again, best match for the chosen tags first.
@@ -66,6 +93,7 @@ export function sessionRoutes(db: Db, clock: Clock): Router {
       await editSessions(db, actor(res), session(res).courseId, occurrenceId, scope, body, clock.now());
       res.redirect(303, `/c/${session(res).courseId}/sessions?changed=1`);
     } catch (err) {
+      if (err instanceof SchedulingConflicts) return renderForm(res, body, {}, 409, { occurrenceId, scope: readScope(body.scope) }, conflictsOf(err));
       if (!(err instanceof ValidationError)) throw err;
       await renderForm(res, body, err.fields, 422, { occurrenceId, scope: readScope(body.scope) });
     }
@@ -84,6 +112,13 @@ export function sessionRoutes(db: Db, clock: Clock): Router {
     res.redirect(303, `/c/${session(res).courseId}/sessions/${occurrenceId}?cancelled=${count}`);
   });
 
+  /** The series an edit form replaces: its own sessions are not conflicts. Only ones in this course. */
+  async function seriesBeingEdited(occurrenceId: unknown, courseId: string): Promise<string[]> {
+    if (typeof occurrenceId !== 'string' || !/^[0-9a-f-]{36}$/i.test(occurrenceId)) return [];
+    const found = await findOccurrenceWithSeries(db, courseId, occurrenceId);
+    return found ? [found.series.id] : [];
+  }
+
   async function renderScopeChoice(res: Response, action: 'edit' | 'cancel', occurrenceId: string, name: string, repeating = true) {
     const viewer = await findViewer(db, session(res).userId, session(res).courseId);
     const title = action === 'edit' ? `Edit ${name}` : `Cancel ${name}`;
@@ -91,7 +126,14 @@ export function sessionRoutes(db: Db, clock: Clock): Router {
   }
 
   /** The form, blank or as submitted with its errors; nothing typed is lost. */
-  async function renderForm(res: Response, values: Record<string, unknown>, errors: Record<string, string>, status: number, edit?: { occurrenceId: string; scope: EditScope | null }) {
+  async function renderForm(
+    res: Response,
+    values: Record<string, unknown>,
+    errors: Record<string, string>,
+    status: number,
+    edit?: { occurrenceId: string; scope: EditScope | null },
+    conflicts: ReturnType<typeof conflictsOf> | null = null,
+  ) {
     const s = session(res);
     const viewer = await findViewer(db, s.userId, s.courseId);
     const options = await loadAddSessionsForm(db, s.userId, s.courseId);
@@ -101,7 +143,7 @@ export function sessionRoutes(db: Db, clock: Clock): Router {
     await renderPage(
       res,
       'pages/sessions/new',
-      { title, action, edit: edit ?? null, viewer, options, tagGroups, zones: ZONES, weekdays: WEEKDAYS, values: formValues(values, viewer, options.timeZone), errors, current: 'sessions' },
+      { title, action, edit: edit ?? null, viewer, options, tagGroups, zones: ZONES, weekdays: WEEKDAYS, values: formValues(values, viewer, options.timeZone), errors, conflicts, current: 'sessions' },
       status,
     );
   }
@@ -115,6 +157,11 @@ function session(res: Response): Session {
 
 function actor(res: Response): Actor {
   return { userId: session(res).userId, role: session(res).role };
+}
+
+/** The alert's locals for a save that stopped at conflicts: nothing is confirmed yet. */
+function conflictsOf(err: SchedulingConflicts) {
+  return { groups: err.groups, fingerprint: err.fingerprint, blocking: err.blocking, confirmed: false };
 }
 
 function readScope(value: unknown): EditScope | null {

@@ -8,7 +8,8 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import type { Role } from '../lib/session-token.js';
 import * as q from './queries.js';
 import { endBefore, expandOccurrences, type SeriesTiming } from './recurrence.js';
-import { FormError, seriesFields, timingOf, validateSessionForm, type ValidSessionForm } from './service.js';
+import { syncBookings } from './bookings.js';
+import { FormError, gateConflicts, saveWithoutDoubleBooking, seriesFields, timingOf, validateSessionForm, type ValidSessionForm } from './service.js';
 
 export type EditScope = 'this' | 'following' | 'all';
 export const EDIT_SCOPES: readonly EditScope[] = ['this', 'following', 'all'];
@@ -53,15 +54,20 @@ export async function editSessions(db: Db, actor: Actor, courseId: string, occur
   const valid = await validateSessionForm(db, actor.userId, { ...input, courseId: found.series.courseId }, keptTags);
   const first = expandOccurrences(valid.timing, {}, 1)[0];
   if (!first || first.start <= now) throw new FormError({ startDate: 'Choose a date and time that has not passed yet' });
-  await db.transaction(async (tx) => {
-    if (scope === 'this' && repeats(found.series)) return detachOccurrence(tx, found, valid);
-    const anchor = await anchorOf(tx, found, repeats(found.series) ? scope : 'all', now);
-    return rescheduleFrom(tx, found.series, anchor, valid);
+  const detaching = scope === 'this' && repeats(found.series);
+  const timing: SeriesTiming = detaching ? { ...valid.timing, repeat: { freq: 'none' } } : valid.timing;
+  const replaced = [found.series.id];
+  await gateConflicts(db, valid, timing, replaced);
+  await saveWithoutDoubleBooking(db, valid, timing, replaced, async (tx) => {
+    let changed: string;
+    if (detaching) changed = await detachOccurrence(tx, found, valid);
+    else changed = await rescheduleFrom(tx, found.series, await anchorOf(tx, found, repeats(found.series) ? scope : 'all', now), valid);
+    await syncBookings(tx, [found.series.id, changed]);
   });
 }
 
 /** "This session": the occurrence moves to a one-off series of its own; the rule skips its date. */
-async function detachOccurrence(db: Db, { occurrence, series }: Editable, valid: ValidSessionForm) {
+async function detachOccurrence(db: Db, { occurrence, series }: Editable, valid: ValidSessionForm): Promise<string> {
   const timing: SeriesTiming = { ...valid.timing, repeat: { freq: 'none' } };
   const originalDate = localDateOf(occurrence.originalStartsAt, series.timeZone);
   const childId = await q.insertChildSeries(db, {
@@ -74,6 +80,7 @@ async function detachOccurrence(db: Db, { occurrence, series }: Editable, valid:
   const [moved] = expandOccurrences(timing, {}, 1);
   await q.moveOccurrence(db, occurrence.id, childId, moved!.start, moved!.end);
   await q.updateSeries(db, series.id, { excludedDates: [...series.excludedDates, originalDate] });
+  return childId;
 }
 
 /**
@@ -81,7 +88,7 @@ async function detachOccurrence(db: Db, { occurrence, series }: Editable, valid:
  * nothing before the anchor exists the series is changed in place; otherwise the series is cut
  * the day before the anchor and a new series continues with the edited details.
  */
-async function rescheduleFrom(db: Db, series: q.SeriesRow, anchor: { startsAt: Date }, valid: ValidSessionForm) {
+async function rescheduleFrom(db: Db, series: q.SeriesRow, anchor: { startsAt: Date }, valid: ValidSessionForm): Promise<string> {
   const later = await q.listOccurrencesFrom(db, series.id, anchor.startsAt);
   const earlier = await q.listOccurrencesFrom(db, series.id, new Date(0));
   const hasEarlier = earlier.length > later.length;
@@ -96,6 +103,7 @@ async function rescheduleFrom(db: Db, series: q.SeriesRow, anchor: { startsAt: D
   }
   await q.replaceSeriesDetails(db, targetId, series.courseId, valid);
   await regenerate(db, targetId, series.courseId, valid.timing, excluded, later, series.timeZone);
+  return targetId;
 }
 
 /**
@@ -127,6 +135,7 @@ export async function cancelSessions(db: Db, actor: Actor, courseId: string, occ
   await db.transaction(async (tx) => {
     await q.cancelOccurrences(tx, ids);
     await q.updateSeries(tx, found.series.id, {});
+    await syncBookings(tx, [found.series.id]);
   });
   return ids.length;
 }

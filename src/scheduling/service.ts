@@ -1,7 +1,10 @@
 // Scheduling tutoring sessions: the "Add sessions" use case and what the pages read.
 import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
+import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
+import { checkConflicts } from '../availability/service.js';
+import { describeConflicts, fingerprint, type PersonConflicts } from '../availability/conflicts.js';
+import { isDoubleBooking, syncBookings } from './bookings.js';
 import { checkTagIds, findPlatformOfUser } from '../tags/service.js';
 import type { Role } from '../lib/session-token.js';
 import * as q from './queries.js';
@@ -31,13 +34,65 @@ export async function addSessions(db: Db, actorId: string, input: unknown): Prom
   const { form, timing } = valid;
   const role = await q.findMembershipRole(db, actorId, form.courseId);
   if (!role || !maySchedule(role)) throw new ForbiddenError('You can schedule sessions only in communities where you are a tutor, an instructor or an administrator.');
-  const seriesId = await db.transaction(async (tx) => {
-    const id = await q.insertSeries(tx, seriesFields(valid, actorId));
-    await q.replaceSeriesDetails(tx, id, form.courseId, valid);
-    await q.insertOccurrences(tx, id, form.courseId, expandOccurrences(timing));
-    return id;
-  });
+  await gateConflicts(db, valid, timing);
+  const seriesId = await saveWithoutDoubleBooking(db, valid, timing, [], (tx) => createSeries(tx, valid, actorId));
   return { seriesId, courseId: form.courseId };
+}
+
+async function createSeries(tx: Db, valid: ValidSessionForm, actorId: string): Promise<string> {
+  const id = await q.insertSeries(tx, seriesFields(valid, actorId));
+  await q.replaceSeriesDetails(tx, id, valid.form.courseId, valid);
+  await q.insertOccurrences(tx, id, valid.form.courseId, expandOccurrences(valid.timing));
+  await syncBookings(tx, [id]);
+  return id;
+}
+
+/**
+ * The scheduler saw conflicts (or there are new ones): the form comes back with them. People
+ * who are unavailable or in another session can be overruled by confirming exactly these
+ * conflicts; a tutor who already tutors another session then cannot (`blocking`).
+ */
+export class SchedulingConflicts extends AppError {
+  constructor(
+    readonly groups: PersonConflicts[],
+    readonly fingerprint: string,
+    readonly blocking: boolean,
+  ) {
+    super(409, {
+      title: 'Scheduling conflicts',
+      message: blocking
+        ? 'A tutor is already booked for another session at this time. Choose another time or another tutor.'
+        : 'Some invited people can’t make it. Change the time, or confirm that you want to schedule it anyway.',
+    });
+  }
+}
+
+/**
+ * Saves only when nobody has a conflict, or the scheduler confirmed exactly the conflicts there
+ * are now, and no tutor would be double-booked. `timing` is what will be saved (an edit of one
+ * occurrence saves a one-off); `excludeSeriesIds` are the series the save replaces.
+ */
+export async function gateConflicts(db: Db, valid: ValidSessionForm, timing: SeriesTiming, excludeSeriesIds: string[] = []): Promise<void> {
+  const report = await checkConflicts(db, { timing, invitees: valid.invitees, excludeSeriesIds });
+  if (report.conflicts.length === 0) return;
+  const print = fingerprint(report.conflicts);
+  const blocking = report.conflicts.some((c) => c.kind === 'busy' && c.blocking);
+  if (!blocking && valid.form.confirmConflicts === print) return;
+  throw new SchedulingConflicts(describeConflicts(report.conflicts, timing.zone, valid.form.courseId), print, blocking);
+}
+
+/**
+ * Runs the save; when the database refuses a double booking (another save took the tutor since
+ * the check above), reports who and when like the check does.
+ */
+export async function saveWithoutDoubleBooking<T>(db: Db, valid: ValidSessionForm, timing: SeriesTiming, excludeSeriesIds: string[], save: (tx: Db) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction((tx) => save(tx as unknown as Db));
+  } catch (err) {
+    if (!isDoubleBooking(err)) throw err;
+    await gateConflicts(db, { ...valid, form: { ...valid.form, confirmConflicts: '' } }, timing, excludeSeriesIds);
+    throw new SchedulingConflicts([], '', true);
+  }
 }
 
 export interface ValidSessionForm {

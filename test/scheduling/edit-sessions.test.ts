@@ -46,6 +46,11 @@ describe('Edit and cancel sessions', () => {
     studentIds: ids.student,
     ...overrides,
   });
+  // Every test schedules the same tutor at the same times: start each one with an empty calendar.
+  afterEach(async () => {
+    await db().delete(sessionSeries);
+  });
+
   /** Creates the six-session series and returns its occurrences in time order. */
   async function createSeries(name: string) {
     const res = await send(tutor, `/c/${tutor.courseId}/sessions`, form({ name }));

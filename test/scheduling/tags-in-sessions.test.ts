@@ -41,9 +41,11 @@ describe('Tags on sessions', () => {
   });
 
   const post = (fields: Record<string, string | string[]>, path = `/c/${tutor.courseId}/sessions`) => postAs(lms.app, tutor, path, fields);
+  // Each session on a day of its own: one tutor can't run two sessions at once.
+  let day = 0;
   const session = (overrides: Record<string, string | string[]>) => ({
     courseId: tutor.courseId,
-    startDate: '2027-05-04',
+    startDate: `2027-05-${String(4 + day++).padStart(2, '0')}`,
     startTime: '10:00',
     zone: 'Europe/Berlin',
     lengthValue: '45',
