@@ -114,7 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.use(['/c', '/admin'], requireSession(tokens));
   app.use(courseRoutes(db));
   app.use(tagRoutes({ db, clock }));
-  app.use(settingsRoutes(db));
+  app.use(settingsRoutes(db, clock));
   // Before the session routes: /c/:courseId/sessions/assistant is not an occurrence id.
   app.use(assistantRoutes(db, clock));
   app.use(sessionRoutes(db, clock));

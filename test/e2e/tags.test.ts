@@ -126,7 +126,7 @@ describe('Tags and expertise tags in a browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Edit settings' }).waitFor();
     expect(await main().innerText()).to.contain(TUTOR);
     expect(await main().innerText()).to.contain('maya.chen@demo.tutorkit.test');
-    expect(await main().innerText()).to.contain('Coming with the availability feature');
+    expect(await main().innerText()).to.contain('Weekly hours');
 
     const expertise = page.getByRole('region', { name: 'Expertise tags' });
     expect(await expertise.locator('legend').allTextContents()).to.deep.equal(['Program', 'Topic', 'Grade level']);

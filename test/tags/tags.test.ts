@@ -333,7 +333,7 @@ describe('Tags', () => {
       ids = Object.fromEntries((await storedTags()).map((t) => [`${t.category}:${t.name}`, t.id]));
     });
 
-    it('When a student opens Edit settings, then they see their name and email, the note about availability, and no expertise section', async () => {
+    it('When a student opens Edit settings, then they see their name and email, their availability, and no expertise section or meeting URL', async () => {
       const student = await launchAs(app, lms.sim, { user: people.student() });
       const res = await getWithToken(app, `/c/${student.courseId}/settings`, student.token);
       const html = await res.text();
@@ -342,8 +342,9 @@ describe('Tags', () => {
       const text = textOf(html);
       expect(text).to.contain('Priya Natarajan');
       expect(text).to.contain('priya@example.edu');
-      expect(text).to.contain('Coming with the availability feature');
+      expect(text).to.contain('Availability not set up');
       expect(text).not.to.contain('Expertise tags');
+      expect(text, 'students have no meeting link').not.to.contain('Meeting URL');
       expect(html).not.to.contain('name="tagIds"');
       expect(html).to.contain('aria-current="page">Edit settings</a>');
     });
@@ -351,7 +352,7 @@ describe('Tags', () => {
     it('When a tutor opens Edit settings, then the expertise section groups the active tags by category in fieldsets with legends', async () => {
       const html = await (await getWithToken(app, `/c/${maya.courseId}/settings`, maya.token)).text();
       expect(textOf(html)).to.contain('Maya Chen');
-      expect(textOf(html)).to.contain('Time zone, availability and meeting URL');
+      expect(textOf(html)).to.contain('Meeting URL');
       const legends = [...html.matchAll(/<legend>([^<]*)<\/legend>/g)].map((m) => m[1]);
       expect(legends).to.deep.equal(['Program', 'Topic', 'Grade level']);
       expect(html).to.contain(`<input type="checkbox" id="expertise-${ids['topic:Algebra I']}" name="tagIds" value="${ids['topic:Algebra I']}">`);
