@@ -9,6 +9,7 @@ import { merge, overlaps, uncovered } from '../availability/intervals.js';
 import { checkConflicts, loadAssistant, nextFreeSlot, SEARCH, type AssistantRow } from '../availability/service.js';
 import { NotFoundError } from '../lib/errors.js';
 import { readProposal, type Proposal } from './proposal.js';
+import { MAX_DURATION_MINUTES } from './recurrence.js';
 import * as q from './queries.js';
 import { instantOfWallClock, parseLocalDate, parseLocalTime, toFloating } from './time.js';
 
@@ -24,7 +25,7 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess(firstOf, schem
 const AssistantFields = z.object({
   assistantDate: optional(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)),
   assistantTime: optional(z.string().regex(/^\d{2}:\d{2}$/)),
-  assistantMinutes: optional(z.coerce.number().int().positive()),
+  assistantMinutes: optional(z.coerce.number().int().positive().max(MAX_DURATION_MINUTES)),
   editOccurrenceId: z.preprocess(firstOf, z.string().optional()).catch(undefined),
 });
 
