@@ -6,7 +6,15 @@ export interface DemoPerson {
   givenName: string;
   familyName: string;
   role: Exclude<Role, 'admin'>;
+  /**
+   * Where the person lives and when they are free (weekly ranges: ISO weekdays, local HH:mm), so
+   * the conflict alert and the Scheduling assistant have something to show. The people a
+   * newcomer plays first (Amara, Maya) take the browser's zone and start without availability.
+   */
+  availability?: { zone: string; weekly: { weekdays: number[]; start: string; end: string }[] };
 }
+
+const WEEKDAYS = [1, 2, 3, 4, 5];
 
 export const DEMO_COURSE = {
   contextId: 'demo-bio-101',
@@ -17,10 +25,34 @@ export const DEMO_COURSE = {
 export const DEMO_PEOPLE: readonly DemoPerson[] = [
   { sub: 'demo-instructor-1', givenName: 'Amara', familyName: 'Okafor', role: 'instructor' },
   { sub: 'demo-tutor-1', givenName: 'Maya', familyName: 'Chen', role: 'tutor' },
-  { sub: 'demo-tutor-2', givenName: 'Diego', familyName: 'Ramírez', role: 'tutor' },
-  { sub: 'demo-student-1', givenName: 'Priya', familyName: 'Natarajan', role: 'student' },
-  { sub: 'demo-student-2', givenName: 'Liam', familyName: "O'Connor", role: 'student' },
-  { sub: 'demo-student-3', givenName: 'Sofia', familyName: 'Rossi', role: 'student' },
+  {
+    sub: 'demo-tutor-2',
+    givenName: 'Diego',
+    familyName: 'Ramírez',
+    role: 'tutor',
+    availability: { zone: 'America/Mexico_City', weekly: [{ weekdays: WEEKDAYS, start: '08:00', end: '12:00' }, { weekdays: [2, 4], start: '15:00', end: '19:00' }] },
+  },
+  {
+    sub: 'demo-student-1',
+    givenName: 'Priya',
+    familyName: 'Natarajan',
+    role: 'student',
+    availability: { zone: 'Asia/Kolkata', weekly: [{ weekdays: WEEKDAYS, start: '17:00', end: '23:00' }, { weekdays: [6, 7], start: '10:00', end: '18:00' }] },
+  },
+  {
+    sub: 'demo-student-2',
+    givenName: 'Liam',
+    familyName: "O'Connor",
+    role: 'student',
+    availability: { zone: 'Europe/Dublin', weekly: [{ weekdays: WEEKDAYS, start: '14:00', end: '21:00' }] },
+  },
+  {
+    sub: 'demo-student-3',
+    givenName: 'Sofia',
+    familyName: 'Rossi',
+    role: 'student',
+    availability: { zone: 'Europe/Rome', weekly: [{ weekdays: [1, 3, 5], start: '09:00', end: '13:00' }, { weekdays: WEEKDAYS, start: '16:00', end: '20:00' }] },
+  },
   { sub: 'demo-student-4', givenName: 'Kwame', familyName: 'Mensah', role: 'student' },
   { sub: 'demo-student-5', givenName: 'Hannah', familyName: 'Schmidt', role: 'student' },
   { sub: 'demo-student-6', givenName: 'Yuki', familyName: 'Tanaka', role: 'student' },

@@ -7,7 +7,7 @@ import * as courses from '../courses/queries.js';
 import { registerPlatform, type PlatformRegistration } from '../courses/service.js';
 import { ValidationError } from '../lib/errors.js';
 import { DEMO_COURSE, DEMO_PEOPLE, demoEmail, fullName, LTI_ROLE_FOR, type DemoPerson } from './people.js';
-import { insertSettingOnce, readSetting } from './queries.js';
+import { insertSettingOnce, readSetting, seedAvailability } from './queries.js';
 
 const KEY_SETTING = 'demo_lms_signing_key';
 export const DEMO_CLIENT_ID = 'tutorkit-demo';
@@ -142,6 +142,11 @@ async function seedDemoCourse(db: Db, platformId: string, at: Date): Promise<voi
         at,
       });
       await courses.upsertMembership(tx, { courseId, userId, role: person.role, ltiRoles: [LTI_ROLE_FOR[person.role]], at });
+      const { availability } = person;
+      if (availability) {
+        const ranges = availability.weekly.flatMap(({ weekdays, start, end }) => weekdays.map((weekday) => ({ weekday, start, end })));
+        await seedAvailability(tx, userId, availability.zone, ranges);
+      }
     }
   });
 }

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { decodeJwt } from 'jose';
+import { eq } from 'drizzle-orm';
+import { availabilityHours, users } from '../../src/db/schema.js';
+import { setUpDemoLms } from '../../src/demo/service.js';
 import { startTestApp, useSimulatedLms, type TestApp } from '../support/app.js';
 import { getWithToken, h1Of, launchAs, people, readLaunchPage } from '../support/launch.js';
 import { CookieJar, MESSAGE_TYPES, ROLES } from '../support/platform-simulator.js';
@@ -60,6 +63,27 @@ describe('Demo LMS', () => {
     expect(html).to.match(/<dt>Students<\/dt><dd>6<\/dd>/);
     expect(html).to.match(/<dt>Tutors<\/dt><dd>2<\/dd>/);
     expect(html).to.match(/<dt>Instructors<\/dt><dd>1<\/dd>/);
+  });
+
+  it('When the demo course is seeded, then Diego and three students have zones and weekly hours, Maya and Amara start without, and a restart keeps what people changed', async () => {
+    const db = app.database.db;
+    const hoursOf = async (sub: string) => {
+      const [user] = await db.select().from(users).where(eq(users.sub, sub));
+      const hours = await db.select().from(availabilityHours).where(eq(availabilityHours.userId, user!.id));
+      return { user: user!, hours };
+    };
+    const diego = await hoursOf('demo-tutor-2');
+    expect(diego.user.timeZone).to.equal('America/Mexico_City');
+    expect(diego.hours.map((h) => `${h.weekday} ${h.startTime}-${h.endTime}`).sort()).to.include.members(['1 08:00:00-12:00:00', '2 15:00:00-19:00:00']);
+    expect(diego.hours.every((h) => h.timeZone === 'America/Mexico_City')).to.equal(true);
+    expect((await hoursOf('demo-student-1')).hours).to.not.be.empty;
+    expect((await hoursOf('demo-tutor-1')).hours).to.be.empty;
+    expect((await hoursOf('demo-instructor-1')).hours).to.be.empty;
+
+    // Diego clears his week in Edit settings; starting TutorKit again must not bring it back.
+    await db.delete(availabilityHours).where(eq(availabilityHours.userId, diego.user.id));
+    await setUpDemoLms(db, app.baseUrl, async () => undefined, () => new Date());
+    expect((await hoursOf('demo-tutor-2')).hours).to.be.empty;
   });
 
   it('When someone asks the demo LMS to launch a person who is not in the course, then they get a 422 page', async () => {
