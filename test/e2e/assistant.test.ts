@@ -34,6 +34,8 @@ describe('Scheduling assistant in a browser', () => {
     await db.update(users).set({ timeZone: 'Europe/Berlin' }).where(inArray(users.sub, ['demo-student-1']));
     const idOf = async (sub: string) => (await db.select({ id: users.id }).from(users).where(eq(users.sub, sub)))[0]!.id;
     const [tutor, student, otherTutor] = [await idOf('demo-tutor-1'), await idOf('demo-student-1'), await idOf('demo-tutor-2')];
+    // Replace the hours the demo course gives some of its people with this story's.
+    await db.delete(availabilityHours);
     // The student is already in another tutor's session from 12:00 to 13:00 that Tuesday.
     const [course] = await db.select({ id: memberships.courseId }).from(memberships).where(eq(memberships.userId, student));
     await addSessions(db, otherTutor, {

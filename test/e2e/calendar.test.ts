@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { inArray } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { users } from '../../src/db/schema.js';
+import { users, availabilityHours } from '../../src/db/schema.js';
 import { fixedClock, startTestApp, type TestApp } from '../support/app.js';
 import { expectNoAxeViolations, launchBrowser, launchFromDemo, openPage, screenshot, unexpectedProblems, type WatchedPage } from './support.js';
 
@@ -22,6 +22,8 @@ describe('Sessions calendar in a browser', () => {
     [app, browser] = await Promise.all([startTestApp({ demo: true, clock: fixedClock('2027-03-03T15:00:00Z') }), launchBrowser()]);
     // The tutor schedules and reads in New York, the student reads in Berlin (settings will set these).
     const db = app.database.db;
+    // This story is about the calendar, not availability: nobody has weekly hours.
+    await db.delete(availabilityHours);
     await db.update(users).set({ timeZone: 'America/New_York' }).where(inArray(users.sub, ['demo-tutor-1']));
     await db.update(users).set({ timeZone: 'Europe/Berlin' }).where(inArray(users.sub, ['demo-student-1']));
   });

@@ -4,6 +4,7 @@
 // invited student in Berlin sees the result. The app runs on the real clock, so the dates are
 // computed here: the first Tuesday at least two weeks from today in New York.
 import { expect } from 'chai';
+import { availabilityHours, users } from '../../src/db/schema.js';
 import { DateTime } from 'luxon';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -57,6 +58,9 @@ describe('Editing and cancelling one session of a series in a browser', () => {
 
   before(async () => {
     [app, browser] = await Promise.all([startTestApp({ demo: true }), launchBrowser()]);
+    // This story is about editing, not availability: nobody has weekly hours or a zone yet.
+    await app.database.db.delete(availabilityHours);
+    await app.database.db.update(users).set({ timeZone: null });
   });
   after(async () => {
     await browser?.close();
