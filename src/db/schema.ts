@@ -89,12 +89,16 @@ export const users = pgTable(
     timeZone: text('time_zone'),
     /** The video meeting link a tutor gave in Edit settings ("Start meeting" opens it). */
     meetingUrl: text('meeting_url'),
+    /** Reminder emails before each session (Edit settings can turn them off). */
+    remindersEnabled: boolean('reminders_enabled').notNull().default(true),
+    /** SHA-256 (hex) of the secret in the person's calendar feed URL; null when they have none. */
+    feedTokenHash: text('feed_token_hash'),
     isAdmin: boolean('is_admin').notNull().default(false),
     lastLaunchAt: timestamp('last_launch_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('users_platform_sub_key').on(t.platformId, t.sub)],
+  (t) => [uniqueIndex('users_platform_sub_key').on(t.platformId, t.sub), uniqueIndex('users_feed_token_hash_key').on(t.feedTokenHash)],
 );
 
 export const roleEnum = pgEnum('tutorkit_role', ['admin', 'instructor', 'tutor', 'student']);
@@ -407,4 +411,48 @@ export const tutorBookings = pgTable(
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.occurrenceId, t.tutorId] }), index('tutor_bookings_series_idx').on(t.seriesId)],
+);
+
+// ---- Notifications --------------------------------------------------------------------------
+
+export const messageKindEnum = pgEnum('message_kind', ['invitation', 'update', 'cancellation', 'reminder']);
+export const messageStatusEnum = pgEnum('message_status', ['queued', 'sending', 'sent', 'failed', 'skipped']);
+
+/**
+ * The durable email queue: a message is written in the same transaction as the change it
+ * reports, then delivered by the worker (src/notifications/worker.ts) with retries. `dedupe_key`
+ * names the reason for the message (for example one person, one series, one change), so a
+ * retried request or a second reminder scan never queues it twice.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    dedupeKey: text('dedupe_key').notNull(),
+    kind: messageKindEnum('kind').notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Null when the person has no email address in the LMS (status 'skipped'). */
+    toAddress: text('to_address'),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    html: text('html').notNull(),
+    /** An RFC 5545 calendar (METHOD:REQUEST or CANCEL) attached as invite.ics. */
+    ics: text('ics'),
+    courseId: uuid('course_id'),
+    seriesId: uuid('series_id'),
+    occurrenceId: uuid('occurrence_id'),
+    status: messageStatusEnum('status').notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** A worker holds the message until then; after a crash another may take it. */
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('outbox_dedupe_key').on(t.dedupeKey),
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+    index('outbox_series_idx').on(t.seriesId),
+  ],
 );
