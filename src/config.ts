@@ -20,7 +20,15 @@ const EnvSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   LTI_KEY: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, { error: 'must start with smtp:// or smtps://' }).optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/\s]+/, { error: 'must start with smtp:// or smtps:// and name a host, as in smtp://user:pass@host:587' })
+    .refine((value) => URL.canParse(value), { error: 'must be a URL, as in smtp://user:pass@host:587 (percent-encode special characters)' })
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(/^([^<>]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/, { error: 'must be an address such as TutorKit <no-reply@tutorkit.example.edu>' })
+    .optional(),
   DEMO: booleanFlag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   FRAME_ANCESTORS: z.string().optional(),
@@ -35,6 +43,8 @@ export interface Config {
   readonly dataDir: string;
   readonly ltiKey: string;
   readonly smtpUrl: string | undefined;
+  /** The From of every email. loadConfig always sets it; absent, the app uses defaultMailFrom(baseUrl). */
+  readonly mailFrom?: string;
   readonly demo: boolean;
   readonly logLevel: string;
   /** Extra origins allowed to frame TutorKit, besides the registered LMSes. */
@@ -62,19 +72,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
   const dataDir = path.resolve(e.DATA_DIR);
+  const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return Object.freeze({
     env: e.NODE_ENV,
     port: e.PORT,
-    baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    baseUrl,
     databaseUrl: e.DATABASE_URL,
     dataDir,
     ltiKey: e.LTI_KEY ?? readOrCreateDevKey(dataDir),
     smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? defaultMailFrom(baseUrl),
     demo: e.DEMO ?? !production,
     logLevel: e.LOG_LEVEL,
     sessionMinutes: e.SESSION_MINUTES,
     frameAncestors: (e.FRAME_ANCESTORS ?? '').split(/[\s,]+/).filter(Boolean),
   });
+}
+
+export function defaultMailFrom(baseUrl: string): string {
+  return `TutorKit <no-reply@${new URL(baseUrl).hostname}>`;
 }
 
 /** An empty or blank variable (FOO=, FOO=" ") means "not set", as a shell user expects. */
