@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import { defaultMailFrom, type Config } from './config.js';
 import type { Database } from './db/client.js';
 import { listFrameOrigins, type PlatformRegistration } from './courses/service.js';
 import { setUpDemoLms, type DemoLms } from './demo/service.js';
@@ -26,6 +26,10 @@ import { tagRoutes } from './routes/tags.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { assistantRoutes } from './routes/assistant.js';
+import { mailboxRoutes } from './routes/mailbox.js';
+import { queueDueReminders } from './notifications/reminders.js';
+import { createTransport, type MailStore, type Transport } from './notifications/transport.js';
+import { startMailWorker, type MailWorker } from './notifications/worker.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
@@ -34,6 +38,11 @@ export interface AppDeps {
   database: Database;
   log: Logger;
   clock: Clock;
+  /**
+   * Email delivery. With intervalMs the worker runs on a timer (server.ts); without it nothing is
+   * sent until `built.mail.tick()` (tests). `transport` replaces the one SMTP_URL/DATA_DIR choose.
+   */
+  mail?: { intervalMs?: number; transport?: Transport };
 }
 
 export interface BuiltApp {
@@ -43,8 +52,10 @@ export interface BuiltApp {
   tokens: SessionTokens;
   /** Registers an LMS with TutorKit (our records and the LTI library's). */
   registerPlatform(input: PlatformRegistration & { authConfig?: { method: 'JWK_SET' | 'JWK_KEY'; key: string } }): Promise<void>;
-  /** Stops background timers; the caller closes the database. */
-  stop(): void;
+  /** The mail worker (tick() sends what is due) and, without SMTP, the messages written so far. */
+  mail: { tick: MailWorker['tick']; store: MailStore | null };
+  /** Stops background timers and waits for the email in flight; the caller closes the database. */
+  stop(): Promise<void>;
 }
 
 export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
@@ -90,6 +101,18 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   await refreshFrames();
   const purge = setInterval(() => void lti.purgeExpired(clock.now()).catch((err: unknown) => log.warn({ err }, 'LTI purge failed')), 10 * 60_000);
   purge.unref();
+  const local = createTransport(config);
+  const mailer = startMailWorker({
+    db,
+    transport: deps.mail?.transport ?? local.transport,
+    clock,
+    log,
+    from: config.mailFrom ?? defaultMailFrom(config.baseUrl),
+    intervalMs: deps.mail?.intervalMs,
+    beforeTick: async (now) => void (await queueDueReminders(db, now)),
+  });
+  // A development mailbox without sign-in: never in production, never when real mail goes out.
+  const mailbox = config.env !== 'production' && !config.smtpUrl ? local.store : null;
 
   app.use(
     pinoHttp({
@@ -111,6 +134,10 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   app.use(publicRoutes({ baseUrl: config.baseUrl, database, demo }));
   if (demo) app.use(demoRoutes(demo, urls.loginUrl));
+  if (mailbox) {
+    app.locals.devMailbox = true;
+    app.use(mailboxRoutes(mailbox));
+  }
   app.use(['/c', '/admin'], requireSession(tokens));
   app.use(courseRoutes(db));
   app.use(tagRoutes({ db, clock }));
@@ -124,7 +151,11 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.use((_req, _res, next) => next(new NotFoundError()));
   app.use(errorHandler(log));
 
-  return { app, lti, demo, tokens, registerPlatform, stop: () => clearInterval(purge) };
+  const stop = async () => {
+    clearInterval(purge);
+    await mailer.stop();
+  };
+  return { app, lti, demo, tokens, registerPlatform, mail: { tick: mailer.tick, store: mailbox }, stop };
 }
 
 function renderAppView(app: Express, view: string, locals: Record<string, unknown>): Promise<string> {

@@ -21,14 +21,18 @@ async function main(): Promise<void> {
     await database?.close().catch(() => undefined);
     throw new StartupError(`TutorKit could not open its database (${where}): ${(err as Error).message}`);
   }
-  const built = await buildApp({ config, database, log, clock: systemClock });
+  const built = await buildApp({ config, database, log, clock: systemClock, mail: { intervalMs: MAIL_TICK_MS } });
   const server = await listen(built.app, config.port);
   log.info({ url: config.baseUrl, database: database.kind, demo: config.demo }, `TutorKit is running at ${config.baseUrl}`);
   handleShutdown(server, async () => {
-    built.stop();
+    // The worker finishes the email in flight and records it before the database goes.
+    await built.stop();
     await database.close();
   }, log);
 }
+
+/** How often queued email and due reminders are looked at. */
+const MAIL_TICK_MS = 15_000;
 
 class StartupError extends Error {}
 
