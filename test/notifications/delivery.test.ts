@@ -16,7 +16,8 @@ import { fixedClock } from '../../src/lib/clock.js';
 import { claimDue, enqueue, type OutgoingMessage } from '../../src/notifications/outbox.js';
 import { createFileTransport, createSmtpTransport } from '../../src/notifications/transport.js';
 import { startMailWorker, type MailWorker } from '../../src/notifications/worker.js';
-import { openTestDatabase } from '../support/app.js';
+import { openTestDatabase, useSimulatedLms } from '../support/app.js';
+import { getWithToken, h1Of, launchAs, people } from '../support/launch.js';
 
 const ICS = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//TutorKit//EN', 'METHOD:REQUEST', 'BEGIN:VEVENT', 'UID:series-1@tutorkit', 'SUMMARY:Cell biology review', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
 
@@ -228,5 +229,67 @@ describe('Email delivery', () => {
       expect(parsed.attachments[0]?.filename).to.equal('invite.ics');
       expect(await files.read('../../etc/passwd')).to.equal(null);
     });
+  });
+});
+
+describe('The delivery log and the development mailbox', () => {
+  const lms = useSimulatedLms({ app: { demo: true } });
+
+  it('When messages were sent, skipped and failed, then a site administrator sees each status in the log and can filter it', async () => {
+    const { app, sim } = lms;
+    const sent = message({ subject: 'Invitation: <b>Sent</b> one' });
+    const failed = message({ subject: 'Update: refused one' });
+    await enqueue(app.database.db, [sent, message({ to: null, subject: 'Reminder: no address' }), failed]);
+    await app.built.mail.tick();
+    await app.database.db.update(outbox).set({ status: 'failed', lastError: '550 Mailbox unavailable' }).where(eq(outbox.dedupeKey, failed.dedupeKey));
+
+    const admin = await launchAs(app, sim, { user: people.admin() });
+    const res = await getWithToken(app, '/admin/deliveries', admin.token);
+    const html = await res.text();
+    expect(res.status).to.equal(200);
+    expect(h1Of(html)).to.equal('Email delivery log');
+    expect(html).to.contain('Invitation: &lt;b&gt;Sent&lt;/b&gt; one').and.not.contain('<b>Sent</b>');
+    expect(html).to.match(/no email on file<\/td>\s*<td>Reminder: no address<\/td>\s*<td><span[^>]*>skipped</);
+    expect(html).to.match(/Update: refused one<\/td>\s*<td><span[^>]*>failed<\/span><\/td>\s*<td>\d+<\/td>\s*<td>550 Mailbox unavailable/);
+    expect(html).to.match(/&lt;\/b&gt; one<\/td>\s*<td><span[^>]*>sent</);
+
+    const onlyFailed = await (await getWithToken(app, '/admin/deliveries?status=failed', admin.token)).text();
+    expect(onlyFailed).to.contain('Update: refused one').and.not.contain('Reminder: no address');
+    const none = await (await getWithToken(app, '/admin/deliveries?status=sending', admin.token)).text();
+    expect(none).to.contain('No sending messages');
+    expect((await getWithToken(app, '/admin/deliveries?status=bogus', admin.token)).status).to.equal(422);
+  });
+
+  for (const role of ['student', 'instructor'] as const) {
+    it(`When ${role === 'student' ? 'a' : 'an'} ${role} opens the delivery log, then they get 403 and no messages`, async () => {
+      const { app, sim } = lms;
+      const who = await launchAs(app, sim, { user: people[role]() });
+      const res = await getWithToken(app, '/admin/deliveries', who.token);
+      expect(res.status).to.equal(403);
+      expect(await res.text()).not.to.contain('Email delivery log');
+    });
+  }
+
+  it('When no SMTP_URL is set, then the mailbox lists a sent message, shows its text and calendar, and offers the .eml', async () => {
+    const { app } = lms;
+    const msg = message({ subject: 'Invitation: mailbox <check>', to: 'maya@example.edu' });
+    await enqueue(app.database.db, [msg]);
+    await app.built.mail.tick();
+
+    const home = await (await fetch(new URL('/', app.baseUrl))).text();
+    expect(home).to.contain('href="/dev/mailbox"');
+    const list = await (await fetch(new URL('/dev/mailbox', app.baseUrl))).text();
+    expect(list).to.contain('no sign-in');
+    expect(list).to.contain('maya@example.edu').and.contain('Invitation: mailbox &lt;check&gt;');
+    const link = list.match(/href="(\/dev\/mailbox\/[^"]+)">Invitation: mailbox/)![1]!;
+
+    const page = await (await fetch(new URL(link, app.baseUrl))).text();
+    expect(h1Of(page)).to.equal('Invitation: mailbox &lt;check&gt;');
+    expect(page).to.contain('https://tutorkit.example.edu/c/1/sessions/2');
+    expect(page).to.contain('invite.ics').and.contain('UID:series-1@tutorkit');
+    const raw = await fetch(new URL(`${link}/raw`, app.baseUrl));
+    expect(raw.headers.get('content-type')).to.match(/^message\/rfc822/);
+    expect((await simpleParser(Buffer.from(await raw.arrayBuffer()))).subject).to.equal('Invitation: mailbox <check>');
+    expect((await fetch(new URL('/dev/mailbox/..%2F..%2Fetc%2Fpasswd', app.baseUrl))).status).to.equal(404);
   });
 });

@@ -14,7 +14,10 @@ const COURSE_ROUTES: { path: (courseId: string) => string; allowed: Role[] }[] =
   { path: (c) => `/c/${c}/settings`, allowed: ['instructor', 'tutor', 'student', 'admin'] },
 ];
 /** Site-wide routes and whether a site administrator is needed. */
-const SITE_ROUTES = [{ path: '/admin/settings', adminOnly: true }];
+const SITE_ROUTES = [
+  { path: '/admin/settings', adminOnly: true, shows: 'Registered LMS platforms' },
+  { path: '/admin/deliveries', adminOnly: true, shows: 'Email delivery log' },
+];
 
 const ROLES: Role[] = ['instructor', 'tutor', 'student', 'admin'];
 
@@ -66,8 +69,8 @@ describe('Authorization', () => {
         const res = await getWithToken(app, route.path, inCourseA[role].token);
         expect(res.status).to.equal(allowed ? 200 : 403);
         const html = await res.text();
-        if (allowed) expect(html).to.contain('Registered LMS platforms');
-        else expect(html).not.to.contain('Registered LMS platforms');
+        if (allowed) expect(html).to.contain(route.shows);
+        else expect(html).not.to.contain(route.shows);
       });
     }
   }
