@@ -113,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   });
   // A development mailbox without sign-in: never in production, never when real mail goes out.
   const mailbox = config.env !== 'production' && !config.smtpUrl ? local.store : null;
+  if (config.env === 'production' && !config.smtpUrl) log.warn({ folder: `${config.dataDir}/mail` }, 'SMTP_URL is not set: email is written to files, not sent');
 
   app.use(
     pinoHttp({
