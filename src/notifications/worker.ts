@@ -50,7 +50,7 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
 
   const tick = (): Promise<void> => {
     // Ticks never overlap: a slow SMTP server makes the timer skip, not pile up.
-    inFlight ??= runTick(options).finally(() => (inFlight = null));
+    inFlight ??= runTick(options, () => stopped).finally(() => (inFlight = null));
     return inFlight;
   };
   const timer = options.intervalMs
@@ -71,12 +71,17 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
   };
 }
 
-async function runTick(options: MailWorkerOptions): Promise<void> {
+async function runTick(options: MailWorkerOptions, stopping: () => boolean): Promise<void> {
   const { db, clock } = options;
   if (options.beforeTick) await options.beforeTick(clock.now());
-  const now = clock.now();
-  const claimed = await claimDue(db, now, new Date(now.getTime() + LOCK_MS), BATCH);
-  for (const row of claimed) await deliver(options, row);
+  // Batch after batch until the queue has nothing due: invitations to a large course go out in
+  // one tick, and each batch holds its lock only as long as it needs.
+  while (!stopping()) {
+    const now = clock.now();
+    const claimed = await claimDue(db, now, new Date(now.getTime() + LOCK_MS), BATCH);
+    for (const row of claimed) await deliver(options, row);
+    if (claimed.length < BATCH) return;
+  }
 }
 
 async function deliver(options: MailWorkerOptions, row: OutboxRow): Promise<void> {

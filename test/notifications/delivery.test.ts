@@ -41,6 +41,7 @@ function message(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
 async function startSmtp() {
   const received: ParsedMail[] = [];
   const refuse: { code: number; text: string }[] = [];
+  const slow = { ms: 0 };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -51,13 +52,14 @@ async function startSmtp() {
       stream.on('end', () => {
         const refusal = refuse.shift();
         if (refusal) return done(Object.assign(new Error(refusal.text), { responseCode: refusal.code }));
-        simpleParser(Buffer.concat(chunks)).then((mail) => (received.push(mail), done()), done);
+        const accept = () => simpleParser(Buffer.concat(chunks)).then((mail) => (received.push(mail), done()), done);
+        setTimeout(accept, slow.ms);
       });
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
-  return { received, refuse, url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { received, refuse, slow, url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 const silent = pino({ level: 'silent' });
@@ -90,6 +92,7 @@ describe('Email delivery', () => {
   beforeEach(async () => {
     smtp.received.length = 0;
     smtp.refuse.length = 0;
+    smtp.slow.ms = 0;
     clock.set('2027-03-01T09:00:00Z');
     await database.db.delete(outbox);
   });
@@ -153,6 +156,30 @@ describe('Email delivery', () => {
     await worker().tick();
     expect(smtp.received).to.have.length(1);
     expect(await rowFor(msg.dedupeKey)).to.include({ status: 'sent', attempts: 2 });
+  });
+
+  it('When two workers tick at the same moment, then every message is sent once', async () => {
+    const batch = Array.from({ length: 30 }, () => message());
+    await enqueue(database.db, batch);
+    const [a, b] = [worker(), worker()];
+    await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
+    await Promise.all([a.tick(), b.tick()]);
+    const ids = smtp.received.map((m) => m.messageId);
+    expect(ids).to.have.length(30);
+    expect(new Set(ids).size).to.equal(30);
+  });
+
+  it('When the worker is stopped while a message is being sent, then stop() waits and the message is stored as sent', async () => {
+    const msg = message();
+    await enqueue(database.db, [msg]);
+    smtp.slow.ms = 300;
+    const w = worker();
+    const ticking = w.tick();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await w.stop();
+    expect(await rowFor(msg.dedupeKey)).to.include({ status: 'sent' });
+    await ticking;
+    expect(smtp.received).to.have.length(1);
   });
 
   it('When the server refuses permanently (550), then the message is failed with the reason and not retried', async () => {
