@@ -29,7 +29,7 @@ export function sessionRoutes(db: Db, clock: Clock): Router {
 
   router.post('/c/:courseId/sessions', schedulers, async (req, res) => {
     try {
-      await addSessions(db, session(res).userId, req.body);
+      await addSessions(db, session(res).userId, req.body, clock.now());
       // Back to this community's calendar, which the token opens (a session saved for another
       // community shows there the next time the person opens TutorKit from it).
       res.redirect(303, `/c/${session(res).courseId}/sessions?added=1`);

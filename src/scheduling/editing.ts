@@ -9,6 +9,7 @@ import type { Role } from '../lib/session-token.js';
 import * as q from './queries.js';
 import { endBefore, expandOccurrences, type SeriesTiming } from './recurrence.js';
 import { syncBookings } from './bookings.js';
+import { notifyCancelled, notifyEdited, snapshotSeries } from '../notifications/notify.js';
 import { FormError, gateConflicts, saveWithoutDoubleBooking, seriesFields, timingOf, validateSessionForm, type ValidSessionForm } from './service.js';
 
 export type EditScope = 'this' | 'following' | 'all';
@@ -59,10 +60,13 @@ export async function editSessions(db: Db, actor: Actor, courseId: string, occur
   const replaced = [found.series.id];
   await gateConflicts(db, valid, timing, replaced);
   await saveWithoutDoubleBooking(db, valid, timing, replaced, async (tx) => {
+    // Notifications: who was invited and which sessions there were, to tell each person once below.
+    const before = await snapshotSeries(tx, found.series.id);
     let changed: string;
     if (detaching) changed = await detachOccurrence(tx, found, valid);
     else changed = await rescheduleFrom(tx, found.series, await anchorOf(tx, found, repeats(found.series) ? scope : 'all', now), valid);
     await syncBookings(tx, [found.series.id, changed]);
+    await notifyEdited(tx, before, changed, now);
   });
 }
 
@@ -133,9 +137,13 @@ export async function cancelSessions(db: Db, actor: Actor, courseId: string, occ
   const from = scope === 'this' ? null : scope === 'following' ? found.occurrence.startsAt : now;
   const ids = from ? (await q.listOccurrencesFrom(db, found.series.id, from)).filter((o) => o.startsAt > now).map((o) => o.id) : [found.occurrence.id];
   await db.transaction(async (tx) => {
+    // Notifications: which sessions were still scheduled, to tell each person once below.
+    const before = await snapshotSeries(tx, found.series.id);
     await q.cancelOccurrences(tx, ids);
     await q.updateSeries(tx, found.series.id, {});
     await syncBookings(tx, [found.series.id]);
+    // Notifications: one cancellation per invitee, whatever the number of sessions cancelled.
+    await notifyCancelled(tx, before, ids, now);
   });
   return ids.length;
 }

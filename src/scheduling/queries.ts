@@ -149,7 +149,8 @@ export async function findOccurrence(db: Db, courseId: string, occurrenceId: str
 
 export async function listSeriesInvitees(db: Db, seriesId: string) {
   return db
-    .select({ userId: users.id, name: users.name, role: seriesInvitees.role })
+    // hasEmail: the session page marks invitees who get no emails ("no email on file").
+    .select({ userId: users.id, name: users.name, role: seriesInvitees.role, hasEmail: sql<boolean>`coalesce(trim(${users.email}), '') <> ''` })
     .from(seriesInvitees)
     .innerJoin(users, eq(users.id, seriesInvitees.userId))
     .where(eq(seriesInvitees.seriesId, seriesId))

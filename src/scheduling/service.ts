@@ -8,6 +8,7 @@ import { isDoubleBooking, syncBookings } from './bookings.js';
 import { checkTagIds, findPlatformOfUser } from '../tags/service.js';
 import type { Role } from '../lib/session-token.js';
 import * as q from './queries.js';
+import { notifySaved } from '../notifications/notify.js';
 import { checkTiming, describeRepeat, expandOccurrences, type SeriesTiming } from './recurrence.js';
 import { AddSessionsForm, fieldErrors, readResources, readTiming, TIMING_FIELDS } from './schemas.js';
 
@@ -29,21 +30,23 @@ export class FormError extends ValidationError {
  * or after at most 500 sessions), so all occurrences are stored now: RSVPs, attendance and
  * feedback can attach to any of them.
  */
-export async function addSessions(db: Db, actorId: string, input: unknown): Promise<{ seriesId: string; courseId: string }> {
+export async function addSessions(db: Db, actorId: string, input: unknown, now: Date = new Date()): Promise<{ seriesId: string; courseId: string }> {
   const valid = await validateSessionForm(db, actorId, input);
   const { form, timing } = valid;
   const role = await q.findMembershipRole(db, actorId, form.courseId);
   if (!role || !maySchedule(role)) throw new ForbiddenError('You can schedule sessions only in communities where you are a tutor, an instructor or an administrator.');
   await gateConflicts(db, valid, timing);
-  const seriesId = await saveWithoutDoubleBooking(db, valid, timing, [], (tx) => createSeries(tx, valid, actorId));
+  const seriesId = await saveWithoutDoubleBooking(db, valid, timing, [], (tx) => createSeries(tx, valid, actorId, now));
   return { seriesId, courseId: form.courseId };
 }
 
-async function createSeries(tx: Db, valid: ValidSessionForm, actorId: string): Promise<string> {
+async function createSeries(tx: Db, valid: ValidSessionForm, actorId: string, now: Date): Promise<string> {
   const id = await q.insertSeries(tx, seriesFields(valid, actorId));
   await q.replaceSeriesDetails(tx, id, valid.form.courseId, valid);
   await q.insertOccurrences(tx, id, valid.form.courseId, expandOccurrences(valid.timing));
   await syncBookings(tx, [id]);
+  // Notifications: invitations are queued in this transaction, so they exist exactly when the session does.
+  await notifySaved(tx, id, now);
   return id;
 }
 
@@ -228,6 +231,8 @@ export async function loadSessionPage(db: Db, viewer: Viewer, occurrenceId: stri
     tutors: invitees.filter((i) => i.role === 'tutor'),
     students: invitees.filter((i) => i.role === 'student'),
     invitedOnly: found.series.invitedOnly,
+    // Notifications: staff see who gets no emails about this session.
+    showsEmailGaps: viewer.role !== 'student',
     meetingUrl: found.series.meetingUrl,
     // Students see resources until the session is over and exit resources after it; staff see both.
     resources: [...resources.filter((r) => r.kind === 'before'), ...matching.filter((r) => !own.has(r.url)).map((r) => ({ ...r, kind: 'before' as const }))].filter(

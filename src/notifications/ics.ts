@@ -1,0 +1,175 @@
+// RFC 5545 calendar text for sessions: pure functions, every time passed in. Events carry their
+// wall-clock start with a TZID and a VTIMEZONE written from the zone rules luxon knows (explicit
+// transitions for the years the events span), so a weekly 16:00 session stays at 16:00 local in
+// any calendar program across daylight-saving changes.
+import { DateTime, IANAZone } from 'luxon';
+
+export type IcsMethod = 'REQUEST' | 'CANCEL' | 'PUBLISH';
+
+export interface IcsPerson {
+  name: string;
+  email: string;
+}
+
+export interface IcsEvent {
+  uid: string;
+  sequence: number;
+  summary: string;
+  description: string;
+  /** The meeting link: LOCATION and URL. */
+  meetingUrl: string | null;
+  zone: string;
+  /** The first start (a series: its first occurrence, which the rule always matches). */
+  start: Date;
+  durationMinutes: number;
+  rrule?: string | null;
+  /** The rule's last start, so the VTIMEZONE covers the whole series. */
+  lastStart?: Date | null;
+  /** Starts the rule yields that do not happen (EXDATE, in `zone`). */
+  exdates?: Date[];
+  /** For one occurrence of a series: the start the rule gave it, in the series' zone. */
+  recurrenceId?: { start: Date; zone: string } | null;
+  cancelled?: boolean;
+  organizer?: IcsPerson | null;
+  attendees?: IcsPerson[];
+}
+
+const PRODID = '-//TutorKit//Sessions//EN';
+
+/** A VCALENDAR with the events and a VTIMEZONE for every zone they use. */
+export function buildCalendar(method: IcsMethod, events: IcsEvent[], now: Date, options: { name?: string } = {}): string {
+  const lines = ['BEGIN:VCALENDAR', `PRODID:${PRODID}`, 'VERSION:2.0', 'CALSCALE:GREGORIAN', `METHOD:${method}`];
+  if (options.name) lines.push(`X-WR-CALNAME:${escapeText(options.name)}`);
+  for (const [zone, span] of zoneSpans(events)) lines.push(...timezoneLines(zone, span.from, span.to));
+  for (const event of events) lines.push(...eventLines(method, event, now));
+  lines.push('END:VCALENDAR');
+  return lines.map(foldLine).join('\r\n') + '\r\n';
+}
+
+function eventLines(method: IcsMethod, e: IcsEvent, now: Date): string[] {
+  const lines = [
+    'BEGIN:VEVENT',
+    `UID:${e.uid}`,
+    `SEQUENCE:${e.sequence}`,
+    `DTSTAMP:${utcText(now)}`,
+    `DTSTART;TZID=${e.zone}:${localText(e.start, e.zone)}`,
+    `DURATION:PT${e.durationMinutes}M`,
+  ];
+  if (e.recurrenceId) lines.push(`RECURRENCE-ID;TZID=${e.recurrenceId.zone}:${localText(e.recurrenceId.start, e.recurrenceId.zone)}`);
+  if (e.rrule && !e.recurrenceId) lines.push(`RRULE:${e.rrule}`);
+  if (e.exdates?.length && !e.recurrenceId) lines.push(`EXDATE;TZID=${e.zone}:${e.exdates.map((d) => localText(d, e.zone)).join(',')}`);
+  lines.push(`SUMMARY:${escapeText(e.summary)}`);
+  if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
+  if (e.meetingUrl) lines.push(`LOCATION:${escapeText(e.meetingUrl)}`, `URL:${e.meetingUrl}`);
+  if (e.organizer) lines.push(`ORGANIZER;CN=${quoteParam(e.organizer.name)}:mailto:${e.organizer.email}`);
+  for (const a of e.attendees ?? []) lines.push(`ATTENDEE;CN=${quoteParam(a.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:mailto:${a.email}`);
+  lines.push(`STATUS:${e.cancelled || method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED'}`, 'TRANSP:OPAQUE', 'END:VEVENT');
+  return lines;
+}
+
+/** Each zone used and the instants it must cover (starts, exceptions, recurrence ids, plus the rule's reach). */
+function zoneSpans(events: IcsEvent[]): Map<string, { from: Date; to: Date }> {
+  const spans = new Map<string, { from: Date; to: Date }>();
+  const cover = (zone: string, at: Date) => {
+    const span = spans.get(zone) ?? { from: at, to: at };
+    spans.set(zone, { from: at < span.from ? at : span.from, to: at > span.to ? at : span.to });
+  };
+  for (const e of events) {
+    cover(e.zone, e.start);
+    if (e.lastStart) cover(e.zone, e.lastStart);
+    for (const d of e.exdates ?? []) cover(e.zone, d);
+    if (e.recurrenceId) cover(e.recurrenceId.zone, e.recurrenceId.start);
+  }
+  return spans;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * VTIMEZONE with one STANDARD/DAYLIGHT block per offset change between the start of the year
+ * before `from` and the end of the year after `to`, and one block for the offset in force at the
+ * beginning. Explicit transitions (no RRULE) are exact for any zone, including ones whose rules
+ * changed over the years.
+ */
+export function timezoneLines(zone: string, from: Date, to: Date): string[] {
+  const tz = IANAZone.create(zone);
+  const begin = DateTime.fromJSDate(from, { zone: 'utc' }).startOf('year').minus({ years: 1 });
+  const end = DateTime.fromJSDate(to, { zone: 'utc' }).endOf('year').plus({ years: 1 });
+  const startOffset = tz.offset(begin.toMillis());
+  const lines = ['BEGIN:VTIMEZONE', `TZID:${zone}`];
+  lines.push(...observance(zone, begin.toMillis(), startOffset, startOffset));
+  for (const at of transitions(tz, begin.toMillis(), end.toMillis())) {
+    lines.push(...observance(zone, at, tz.offset(at - 1), tz.offset(at)));
+  }
+  lines.push('END:VTIMEZONE');
+  return lines;
+}
+
+function observance(zone: string, at: number, fromOffset: number, toOffset: number): string[] {
+  const kind = DateTime.fromMillis(at, { zone }).isInDST ? 'DAYLIGHT' : 'STANDARD';
+  // DTSTART of an observance is the local time it begins, read with the offset before it.
+  const local = DateTime.fromMillis(at + fromOffset * 60_000, { zone: 'utc' }).toFormat("yyyyMMdd'T'HHmmss");
+  const name = DateTime.fromMillis(at, { zone }).toFormat('ZZZZ');
+  return [`BEGIN:${kind}`, `DTSTART:${local}`, `TZOFFSETFROM:${offsetText(fromOffset)}`, `TZOFFSETTO:${offsetText(toOffset)}`, `TZNAME:${escapeText(name)}`, `END:${kind}`];
+}
+
+/** Instants (ms) at which the zone's offset changes in [from, to): daily probes, then a binary search to the minute. */
+function transitions(tz: IANAZone, from: number, to: number): number[] {
+  const found: number[] = [];
+  for (let t = from; t < to; t += DAY_MS) {
+    if (tz.offset(t) === tz.offset(t + DAY_MS)) continue;
+    let lo = t;
+    let hi = t + DAY_MS;
+    while (hi - lo > 60_000) {
+      const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+      if (tz.offset(mid) === tz.offset(lo)) lo = mid;
+      else hi = mid;
+    }
+    found.push(hi);
+  }
+  return found;
+}
+
+function offsetText(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
+}
+
+export function localText(instant: Date, zone: string): string {
+  return DateTime.fromJSDate(instant, { zone }).toFormat("yyyyMMdd'T'HHmmss");
+}
+
+export function utcText(instant: Date): string {
+  return DateTime.fromJSDate(instant, { zone: 'utc' }).toFormat("yyyyMMdd'T'HHmmss'Z'");
+}
+
+/** TEXT values: backslash, semicolon, comma and newlines escaped (RFC 5545 3.3.11). */
+export function escapeText(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
+}
+
+/** A parameter value in quotes; quotes are not allowed inside, so they are dropped. */
+function quoteParam(value: string): string {
+  return `"${value.replace(/["\r\n]/g, '')}"`;
+}
+
+/** Folds a content line at 75 octets without splitting a UTF-8 character; continuations start with a space. */
+export function foldLine(line: string): string {
+  const parts: string[] = [];
+  let current = '';
+  let octets = 0;
+  for (const char of line) {
+    const size = Buffer.byteLength(char, 'utf8');
+    const limit = parts.length === 0 ? 75 : 74; // continuation lines carry the leading space
+    if (octets + size > limit) {
+      parts.push(current);
+      current = '';
+      octets = 0;
+    }
+    current += char;
+    octets += size;
+  }
+  parts.push(current);
+  return parts.join('\r\n ');
+}

@@ -1,0 +1,49 @@
+// The session link in emails: /open/sessions/<occurrence>?u=<user>&e=<expiry>&s=<signature>.
+// It carries no session token (emails are forwarded, logged and prefetched): it only names who it
+// was sent to, signed with the LTI key, so the public page can remember "take this person to this
+// session at their next launch" for that person only.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+const LINK_DAYS_AFTER_SESSION = 14;
+const DAY_MS = 86_400_000;
+
+interface LinkSettings {
+  baseUrl: string;
+  key: string;
+}
+
+// Set once by the composition root (buildApp). Scripts that save sessions without an app get
+// links signed with a throwaway key: they still lead to the page, which then asks for a launch.
+let settings: LinkSettings = { baseUrl: 'http://localhost:3000', key: randomBytes(32).toString('hex') };
+
+export function configureLinks(next: LinkSettings): void {
+  settings = { baseUrl: next.baseUrl.replace(/\/+$/, ''), key: next.key };
+}
+
+export function absoluteUrl(path: string): string {
+  return `${settings.baseUrl}${path}`;
+}
+
+/** The link for one person and one occurrence; valid until two weeks after the session ends. */
+export function sessionLink(userId: string, occurrenceId: string, endsAt: Date): string {
+  const expires = Math.floor((endsAt.getTime() + LINK_DAYS_AFTER_SESSION * DAY_MS) / 1000);
+  const params = new URLSearchParams({ u: userId, e: String(expires), s: sign(userId, occurrenceId, expires) });
+  return absoluteUrl(`/open/sessions/${occurrenceId}?${params.toString()}`);
+}
+
+export type LinkCheck = { ok: true; userId: string } | { ok: false; reason: 'invalid' | 'expired' };
+
+export function verifySessionLink(occurrenceId: string, query: Record<string, unknown>, now: Date): LinkCheck {
+  const userId = typeof query.u === 'string' ? query.u : '';
+  const expires = typeof query.e === 'string' && /^\d{1,12}$/.test(query.e) ? Number(query.e) : NaN;
+  const given = typeof query.s === 'string' ? Buffer.from(query.s, 'base64url') : Buffer.alloc(0);
+  if (!userId || Number.isNaN(expires)) return { ok: false, reason: 'invalid' };
+  const expected = Buffer.from(sign(userId, occurrenceId, expires), 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'invalid' };
+  if (expires * 1000 < now.getTime()) return { ok: false, reason: 'expired' };
+  return { ok: true, userId };
+}
+
+function sign(userId: string, occurrenceId: string, expires: number): string {
+  return createHmac('sha256', settings.key).update(`tutorkit-session-link\n${userId}\n${occurrenceId}\n${expires}`).digest('base64url');
+}

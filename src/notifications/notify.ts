@@ -1,0 +1,175 @@
+// Emails about a change to sessions, queued in the transaction that makes the change: one message
+// per affected person per change (a series edit is one email, not one per occurrence). Added
+// invitees get an invitation, removed ones a cancellation, the others an update. See CONTEXT.md.
+import type { Db } from '../db/client.js';
+import { describeRepeat } from '../scheduling/recurrence.js';
+import { compose, formatWhen, type Letter, type SessionFacts } from './compose.js';
+import { instanceEvent, isDetached, overrideEvent, seriesEvent, timingOfSeries, type EventText } from './entries.js';
+import { buildCalendar, type IcsEvent, type IcsMethod } from './ics.js';
+import { sessionLink } from './links.js';
+import { enqueue, type MessageKind, type OutgoingMessage } from './outbox.js';
+import * as q from './queries.js';
+
+/** A series as it was before a change: who was invited and its occurrences. */
+export interface SeriesSnapshot {
+  series: q.SeriesRow;
+  invitees: q.Person[];
+  occurrences: q.OccurrenceRow[];
+}
+
+export async function snapshotSeries(db: Db, seriesId: string): Promise<SeriesSnapshot> {
+  const series = await q.findSeries(db, seriesId);
+  if (!series) throw new Error(`No series ${seriesId}`);
+  const [invitees, occurrences] = await Promise.all([q.listInvitees(db, seriesId), q.listSeriesOccurrences(db, [seriesId])]);
+  return { series, invitees, occurrences };
+}
+
+/** A series after a change, with what its messages need. */
+interface Entry extends SeriesSnapshot {
+  parent: q.SeriesRow | undefined;
+  detached: boolean;
+  facts: SessionFacts;
+}
+
+async function loadEntry(db: Db, seriesId: string): Promise<Entry> {
+  const snap = await snapshotSeries(db, seriesId);
+  const parent = snap.series.parentSeriesId ? await q.findSeries(db, snap.series.parentSeriesId) : undefined;
+  const detached = isDetached(snap.series, parent, snap.occurrences[0]);
+  const facts: SessionFacts = {
+    name: snap.series.name,
+    description: snap.series.description,
+    community: await q.findCourseTitle(db, snap.series.courseId),
+    zone: snap.series.timeZone,
+    durationMinutes: snap.series.durationMinutes,
+    repeatSummary: describeRepeat(timingOfSeries(snap.series)),
+    tutors: snap.invitees.filter((i) => i.role === 'tutor').map((i) => i.name),
+    meetingUrl: snap.series.meetingUrl,
+  };
+  return { ...snap, parent, detached, facts };
+}
+
+/** The entry as calendar events: the series' own, or the override of its parent's date. */
+function eventsOf(entry: Entry, text: EventText): IcsEvent[] {
+  const occurrence = entry.occurrences[0];
+  if (entry.detached && entry.parent && occurrence) return [overrideEvent(entry.parent, entry.series, occurrence, text)];
+  return [seriesEvent(entry.series, entry.occurrences, text)];
+}
+
+/** The occurrence a message talks about: the next one still scheduled, else the first. */
+function focusOf(occurrences: q.OccurrenceRow[], now: Date): q.OccurrenceRow | undefined {
+  return occurrences.find((o) => o.status === 'scheduled' && o.startsAt > now) ?? occurrences[0];
+}
+
+interface Draft {
+  kind: MessageKind;
+  person: q.Person;
+  entry: Entry;
+  occurrence: q.OccurrenceRow;
+  method: IcsMethod;
+  events: (text: EventText) => IcsEvent[];
+  dedupeKey: string;
+  change?: string;
+  scheduler?: string;
+}
+
+function messageOf(d: Draft, now: Date): OutgoingMessage {
+  const link = sessionLink(d.person.userId, d.occurrence.id, d.occurrence.endsAt);
+  const letter: Letter = {
+    kind: d.kind,
+    recipient: { name: d.person.name, timeZone: d.person.timeZone },
+    session: d.entry.facts,
+    start: d.occurrence.startsAt,
+    end: d.occurrence.endsAt,
+    link,
+    change: d.change,
+    scheduler: d.scheduler,
+  };
+  const description = [d.entry.facts.description, d.entry.facts.meetingUrl ? `Join: ${d.entry.facts.meetingUrl}` : '', `Open in TutorKit: ${link}`].filter(Boolean).join('\n\n');
+  const ics = buildCalendar(d.method, d.events({ summary: d.entry.facts.name, description }), now);
+  return {
+    dedupeKey: d.dedupeKey,
+    kind: d.kind,
+    userId: d.person.userId,
+    to: d.person.email,
+    ...compose(letter),
+    ics,
+    courseId: d.entry.series.courseId,
+    seriesId: d.entry.series.id,
+    occurrenceId: d.occurrence.id,
+  };
+}
+
+/** Invitations to everyone invited to a new series. */
+export async function notifySaved(db: Db, seriesId: string, now: Date): Promise<number> {
+  const entry = await loadEntry(db, seriesId);
+  const occurrence = focusOf(entry.occurrences, now);
+  if (!occurrence) return 0;
+  const scheduler = await q.findUserName(db, entry.series.createdBy);
+  const drafts = entry.invitees.map((person): Draft => ({
+    kind: 'invitation',
+    person,
+    entry,
+    occurrence,
+    method: 'REQUEST',
+    events: (text) => eventsOf(entry, text),
+    dedupeKey: `invitation:${entry.series.id}:${entry.series.sequence}:${person.userId}`,
+    scheduler,
+  }));
+  return enqueue(db, drafts.map((d) => messageOf(d, now)));
+}
+
+/**
+ * After an edit. `before` is the edited series as it was; `changedSeriesId` the series that now
+ * holds the edited sessions: the same one (changed in place), a one-off child ("This session"),
+ * or a child series that continues it ("This and following").
+ */
+export async function notifyEdited(db: Db, before: SeriesSnapshot, changedSeriesId: string, now: Date): Promise<number> {
+  const parent = await loadEntry(db, before.series.id);
+  const changed = changedSeriesId === parent.series.id ? parent : await loadEntry(db, changedSeriesId);
+  const split = changed !== parent && !changed.detached;
+  const occurrence = focusOf(changed.occurrences, now);
+  if (!occurrence) return 0;
+  const change = changed.detached ? `Only the session on ${formatWhen(before.occurrences.find((o) => o.id === occurrence.id)?.startsAt ?? occurrence.startsAt, before.occurrences.find((o) => o.id === occurrence.id)?.endsAt ?? occurrence.endsAt, before.series.timeZone)} changed.` : undefined;
+  const key = (userId: string) => `change:${parent.series.id}.${parent.series.sequence}:${changed.series.id}.${changed.series.sequence}:${userId}`;
+  const was = new Set(before.invitees.map((p) => p.userId));
+  const now_ = new Set(changed.invitees.map((p) => p.userId));
+  const drafts: Draft[] = [];
+  for (const person of changed.invitees) {
+    const kind: MessageKind = was.has(person.userId) ? 'update' : 'invitation';
+    // Split: people who had the old series get its cut rule and the new series in one file.
+    const events = (text: EventText) => (split && kind === 'update' ? [seriesEvent(parent.series, parent.occurrences, text), ...eventsOf(changed, text)] : eventsOf(changed, text));
+    drafts.push({ kind, person, entry: changed, occurrence, method: 'REQUEST', events, dedupeKey: key(person.userId), change });
+  }
+  const moved = before.occurrences.filter((o) => !parent.occurrences.some((p) => p.id === o.id));
+  for (const person of before.invitees.filter((p) => !now_.has(p.userId))) {
+    const events = (text: EventText) => (split ? moved.map((o) => instanceEvent(before.series, o, text)) : eventsOf(changed, text));
+    drafts.push({ kind: 'cancellation', person, entry: changed, occurrence, method: 'CANCEL', events, dedupeKey: key(person.userId), change: `You are no longer invited to “${changed.facts.name}”.` });
+  }
+  return enqueue(db, drafts.map((d) => messageOf(d, now)));
+}
+
+/** After cancelling `occurrenceIds` of a series: one cancellation per invitee, about the sessions that were still scheduled. */
+export async function notifyCancelled(db: Db, before: SeriesSnapshot, occurrenceIds: string[], now: Date): Promise<number> {
+  const entry = await loadEntry(db, before.series.id);
+  const wasScheduled = new Set(before.occurrences.filter((o) => o.status === 'scheduled').map((o) => o.id));
+  const cancelled = entry.occurrences.filter((o) => occurrenceIds.includes(o.id) && wasScheduled.has(o.id));
+  const first = cancelled[0];
+  if (!first) return 0;
+  const whole = entry.occurrences.every((o) => o.status === 'cancelled');
+  const events = (text: EventText) =>
+    entry.detached || whole ? eventsOf(entry, text) : cancelled.map((o) => instanceEvent(entry.series, o, text));
+  const when = formatWhen(first.startsAt, first.endsAt, entry.series.timeZone);
+  const change =
+    cancelled.length === 1 ? `The session “${entry.facts.name}” on ${when} was cancelled.` : `${cancelled.length} sessions of “${entry.facts.name}” were cancelled, from ${when} on.`;
+  const drafts = entry.invitees.map((person): Draft => ({
+    kind: 'cancellation',
+    person,
+    entry,
+    occurrence: first,
+    method: 'CANCEL',
+    events,
+    dedupeKey: `cancel:${entry.series.id}:${entry.series.sequence}:${person.userId}`,
+    change,
+  }));
+  return enqueue(db, drafts.map((d) => messageOf(d, now)));
+}

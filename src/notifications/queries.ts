@@ -1,0 +1,129 @@
+// The only place the notifications content side touches Drizzle (the outbox has its own file).
+// Functions return flat rows.
+import { and, asc, eq, gt, inArray, lte, ne, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { courses, memberships, occurrences, pendingDestinations, rsvps, seriesInvitees, sessionSeries, users } from '../db/schema.js';
+
+export type SeriesRow = typeof sessionSeries.$inferSelect;
+export type OccurrenceRow = typeof occurrences.$inferSelect;
+
+export interface Person {
+  userId: string;
+  name: string;
+  email: string | null;
+  timeZone: string | null;
+  role: 'tutor' | 'student';
+}
+
+export async function findSeries(db: Db, seriesId: string): Promise<SeriesRow | undefined> {
+  return (await db.select().from(sessionSeries).where(eq(sessionSeries.id, seriesId)))[0];
+}
+
+export async function listSeriesOccurrences(db: Db, seriesIds: string[]): Promise<OccurrenceRow[]> {
+  if (seriesIds.length === 0) return [];
+  return db.select().from(occurrences).where(inArray(occurrences.seriesId, seriesIds)).orderBy(asc(occurrences.startsAt));
+}
+
+/** The series directly split or detached from these ones. */
+export async function listChildSeries(db: Db, parentIds: string[]): Promise<SeriesRow[]> {
+  if (parentIds.length === 0) return [];
+  return db.select().from(sessionSeries).where(inArray(sessionSeries.parentSeriesId, parentIds));
+}
+
+export async function listInvitees(db: Db, seriesId: string): Promise<Person[]> {
+  return db
+    .select({ userId: users.id, name: users.name, email: users.email, timeZone: users.timeZone, role: seriesInvitees.role })
+    .from(seriesInvitees)
+    .innerJoin(users, eq(users.id, seriesInvitees.userId))
+    .where(eq(seriesInvitees.seriesId, seriesId))
+    .orderBy(asc(users.name));
+}
+
+export async function findCourseTitle(db: Db, courseId: string): Promise<string> {
+  return (await db.select({ title: courses.title }).from(courses).where(eq(courses.id, courseId)))[0]?.title ?? '';
+}
+
+export async function findUserName(db: Db, userId: string): Promise<string> {
+  return (await db.select({ name: users.name }).from(users).where(eq(users.id, userId)))[0]?.name ?? '';
+}
+
+/** Scheduled occurrences starting in (after, until], with each invitee who wants reminders and has not declined. */
+export async function listReminderCandidates(db: Db, after: Date, until: Date) {
+  const declined = sql`exists (select 1 from ${rsvps} r where r.occurrence_id = ${occurrences.id} and r.user_id = ${users.id} and r.response = 'declined')`;
+  return db
+    .select({
+      occurrenceId: occurrences.id,
+      seriesId: occurrences.seriesId,
+      courseId: occurrences.courseId,
+      startsAt: occurrences.startsAt,
+      endsAt: occurrences.endsAt,
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      timeZone: users.timeZone,
+    })
+    .from(occurrences)
+    .innerJoin(seriesInvitees, eq(seriesInvitees.seriesId, occurrences.seriesId))
+    .innerJoin(users, eq(users.id, seriesInvitees.userId))
+    .where(and(eq(occurrences.status, 'scheduled'), gt(occurrences.startsAt, after), lte(occurrences.startsAt, until), eq(users.remindersEnabled, true), sql`not ${declined}`))
+    .orderBy(asc(occurrences.startsAt));
+}
+
+/** Series a person is invited to or created, with an occurrence in [from, to). */
+export async function listFeedSeries(db: Db, userId: string, from: Date, to: Date): Promise<SeriesRow[]> {
+  const invited = sql`exists (select 1 from ${seriesInvitees} si where si.series_id = ${sessionSeries.id} and si.user_id = ${userId})`;
+  const inWindow = sql`exists (select 1 from ${occurrences} o where o.series_id = ${sessionSeries.id} and o.starts_at >= ${from} and o.starts_at < ${to})`;
+  return db
+    .select()
+    .from(sessionSeries)
+    .where(and(or(invited, eq(sessionSeries.createdBy, userId)), inWindow))
+    .orderBy(asc(sessionSeries.startDate))
+    .limit(500);
+}
+
+// ---- the person's settings -------------------------------------------------------------------
+
+export async function findNotificationSettings(db: Db, userId: string) {
+  return (await db.select({ remindersEnabled: users.remindersEnabled, feedTokenHash: users.feedTokenHash }).from(users).where(eq(users.id, userId)))[0];
+}
+
+export async function setRemindersEnabled(db: Db, userId: string, enabled: boolean) {
+  await db.update(users).set({ remindersEnabled: enabled, updatedAt: sql`now()` }).where(eq(users.id, userId));
+}
+
+export async function setFeedTokenHash(db: Db, userId: string, hash: string | null) {
+  await db.update(users).set({ feedTokenHash: hash, updatedAt: sql`now()` }).where(eq(users.id, userId));
+}
+
+export async function findUserByFeedHash(db: Db, hash: string) {
+  return (await db.select({ userId: users.id, name: users.name, timeZone: users.timeZone }).from(users).where(and(eq(users.feedTokenHash, hash), ne(users.feedTokenHash, ''))))[0];
+}
+
+// ---- email links and the next launch ----------------------------------------------------------
+
+/** The occurrence's course, when this person is a member of it. */
+export async function findOccurrenceForMember(db: Db, occurrenceId: string, userId: string) {
+  const rows = await db
+    .select({ occurrenceId: occurrences.id, courseId: occurrences.courseId, courseTitle: courses.title })
+    .from(occurrences)
+    .innerJoin(courses, eq(courses.id, occurrences.courseId))
+    .innerJoin(memberships, and(eq(memberships.courseId, occurrences.courseId), eq(memberships.userId, userId)))
+    .where(eq(occurrences.id, occurrenceId));
+  return rows[0];
+}
+
+export async function savePendingDestination(db: Db, row: { userId: string; courseId: string; occurrenceId: string; expiresAt: Date }) {
+  await db
+    .insert(pendingDestinations)
+    .values(row)
+    .onConflictDoUpdate({ target: pendingDestinations.userId, set: { courseId: row.courseId, occurrenceId: row.occurrenceId, expiresAt: row.expiresAt, createdAt: sql`now()` } });
+}
+
+/** Removes and returns the person's pending destination in this course (used once). */
+export async function takePendingDestination(db: Db, userId: string, courseId: string) {
+  const rows = await db
+    .delete(pendingDestinations)
+    .where(and(eq(pendingDestinations.userId, userId), eq(pendingDestinations.courseId, courseId)))
+    .returning();
+  return rows[0];
+}

@@ -1,0 +1,73 @@
+// Reminder emails before each occurrence: 24 hours and 15 minutes before it starts, to invitees
+// who want reminders and have not declined; never for cancelled occurrences. The worker calls
+// queueDueReminders on every tick; dedupe keys (occurrence, person, lead) make repeated scans safe.
+//
+// Missed reminders (the worker was down): only the most recent reminder that is due is queued,
+// and only while at least half of its lead time is left (the 24-hour one until 12 hours before,
+// the 15-minute one until 7.5 minutes before). So nobody gets "starts in 24 hours" and "starts in
+// 15 minutes" together, and the subject says the real time left ("starts in 11 minutes").
+import type { Db } from '../db/client.js';
+import { describeRepeat } from '../scheduling/recurrence.js';
+import { compose } from './compose.js';
+import { timingOfSeries } from './entries.js';
+import { sessionLink } from './links.js';
+import { enqueue, type OutgoingMessage } from './outbox.js';
+import * as q from './queries.js';
+
+/** Lead times in minutes, longest first. */
+export const REMINDER_LEADS = [24 * 60, 15] as const;
+const MINUTE_MS = 60_000;
+
+/** The lead of the reminder due now for a session starting at `startsAt`, or null when none is. */
+export function dueLead(startsAt: Date, now: Date): number | null {
+  const left = (startsAt.getTime() - now.getTime()) / MINUTE_MS;
+  if (left <= 0) return null;
+  // The shortest lead already reached is the current one; longer ones are past their moment.
+  const current = [...REMINDER_LEADS].reverse().find((lead) => left <= lead);
+  return current !== undefined && left >= current / 2 ? current : null;
+}
+
+export async function queueDueReminders(db: Db, now: Date): Promise<number> {
+  const longest = REMINDER_LEADS[0] * MINUTE_MS;
+  const candidates = await q.listReminderCandidates(db, now, new Date(now.getTime() + longest));
+  const messages: OutgoingMessage[] = [];
+  const series = new Map<string, Awaited<ReturnType<typeof loadSeriesFacts>>>();
+  for (const c of candidates) {
+    const lead = dueLead(c.startsAt, now);
+    if (lead === null) continue;
+    if (!series.has(c.seriesId)) series.set(c.seriesId, await loadSeriesFacts(db, c.seriesId));
+    const facts = series.get(c.seriesId);
+    if (!facts) continue;
+    const left = Math.ceil((c.startsAt.getTime() - now.getTime()) / MINUTE_MS);
+    const link = sessionLink(c.userId, c.occurrenceId, c.endsAt);
+    const letter = compose({ kind: 'reminder', recipient: { name: c.name, timeZone: c.timeZone }, session: facts, start: c.startsAt, end: c.endsAt, link, leadMinutes: left });
+    messages.push({
+      dedupeKey: `reminder:${c.occurrenceId}:${c.userId}:${lead}`,
+      kind: 'reminder',
+      userId: c.userId,
+      to: c.email,
+      ...letter,
+      ics: null,
+      courseId: c.courseId,
+      seriesId: c.seriesId,
+      occurrenceId: c.occurrenceId,
+    });
+  }
+  return messages.length === 0 ? 0 : enqueue(db, messages);
+}
+
+async function loadSeriesFacts(db: Db, seriesId: string) {
+  const s = await q.findSeries(db, seriesId);
+  if (!s) return undefined;
+  const invitees = await q.listInvitees(db, seriesId);
+  return {
+    name: s.name,
+    description: s.description,
+    community: await q.findCourseTitle(db, s.courseId),
+    zone: s.timeZone,
+    durationMinutes: s.durationMinutes,
+    repeatSummary: describeRepeat(timingOfSeries(s)),
+    tutors: invitees.filter((i) => i.role === 'tutor').map((i) => i.name),
+    meetingUrl: s.meetingUrl,
+  };
+}
