@@ -26,6 +26,9 @@ import { tagRoutes } from './routes/tags.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { assistantRoutes } from './routes/assistant.js';
+import { configureLinks } from './notifications/links.js';
+import { openRoutes } from './routes/open.js';
+import { feedRoutes } from './routes/feed.js';
 import { mailboxRoutes } from './routes/mailbox.js';
 import { queueDueReminders } from './notifications/reminders.js';
 import { createTransport, type MailStore, type Transport } from './notifications/transport.js';
@@ -134,6 +137,10 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
 
   app.use(publicRoutes({ baseUrl: config.baseUrl, database, demo }));
+  // Email links and calendar feeds: public, their signature or secret is the permission.
+  configureLinks({ baseUrl: config.baseUrl, key: config.ltiKey });
+  app.use(openRoutes(db, clock));
+  app.use(feedRoutes(db, clock));
   if (demo) app.use(demoRoutes(demo, urls.loginUrl));
   if (mailbox) {
     app.locals.devMailbox = true;

@@ -456,3 +456,21 @@ export const outbox = pgTable(
     index('outbox_series_idx').on(t.seriesId),
   ],
 );
+
+/**
+ * Where a person's next launch lands instead of their home: the session whose email link they
+ * opened while not signed in. One per person, short-lived, used once (src/notifications/open.ts).
+ */
+export const pendingDestinations = pgTable('pending_destinations', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  courseId: uuid('course_id')
+    .notNull()
+    .references(() => courses.id, { onDelete: 'cascade' }),
+  occurrenceId: uuid('occurrence_id')
+    .notNull()
+    .references(() => occurrences.id, { onDelete: 'cascade' }),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+});

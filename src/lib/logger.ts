@@ -16,8 +16,12 @@ export function createLogger(level: string): Logger {
   return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } });
 }
 
-/** Drops the query string, where a launch token may travel on the first page load. */
+/**
+ * Drops the query string, where a launch token or an email link's signature may travel, and the
+ * secret of a calendar feed URL (/feed/<secret>.ics).
+ */
 export function withoutQuery(url: string): string {
   const at = url.indexOf('?');
-  return at === -1 ? url : url.slice(0, at);
+  const path = at === -1 ? url : url.slice(0, at);
+  return path.startsWith('/feed/') ? '/feed/[secret].ics' : path;
 }

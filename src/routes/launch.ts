@@ -10,6 +10,7 @@ import { launchErrors } from '../lti/errors.js';
 import type { LtiHandlers } from '../lti/provider.js';
 import { pageForLtiError } from '../lti/errors.js';
 import { homePathFor } from './auth.js';
+import { takeLaunchDestination } from '../notifications/open.js';
 
 /** Shown by the launch page when the LMS window does not confirm the launch. */
 const refusalPage = () => pageForLtiError('STATE_NOT_IN_PLATFORM_STORAGE').page;
@@ -30,7 +31,9 @@ export function createLaunchHandlers(deps: LaunchDeps): LtiHandlers {
       deps.frames.add(launch.returnUrl);
       const token = await deps.tokens.issue(outcome);
       // The token goes into this page only (never a URL); its script opens the home page with it.
-      await deps.renderStandalone(res, 'pages/lti/launched', { title: 'Opening TutorKit…', token, home: homePathFor(outcome), check: null, refusal: refusalPage() });
+      // A session link from an email opened shortly before lands this launch on that session, once.
+      const home = (await takeLaunchDestination(deps.db, outcome.userId, outcome.courseId, deps.clock.now())) ?? homePathFor(outcome);
+      await deps.renderStandalone(res, 'pages/lti/launched', { title: 'Opening TutorKit…', token, home, check: null, refusal: refusalPage() });
     },
     onDeepLink: async (launch, res, responder, check) => {
       if (launch.role !== 'instructor' && launch.role !== 'admin') throw launchErrors.deepLinkNotAllowed();

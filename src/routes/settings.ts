@@ -13,12 +13,13 @@ import { renderPage, renderView, wantsFragment } from '../lib/render.js';
 import type { Role } from '../lib/session-token.js';
 import { describeExpertise, findPlatformOfUser, setExpertise } from '../tags/service.js';
 import { ExpertiseForm, TagIdList, parseCommand } from '../tags/schemas.js';
+import { loadNotificationSettings, renewFeed, setReminders, stopFeed } from '../notifications/settings.js';
 import { requireCourse, requireRole } from './auth.js';
 
 /** Instructors may also tutor, so they choose expertise tags and a meeting URL too; students and site administrators do not. */
 const TUTORING_ROLES: Role[] = ['tutor', 'instructor'];
 
-type Part = 'time-zone' | 'weekly-hours' | 'exceptions' | 'meeting-url';
+type Part = 'time-zone' | 'weekly-hours' | 'exceptions' | 'meeting-url' | 'notifications';
 
 /** What one part shows after an action: its notice, field errors and typed values, the control to focus. */
 interface PartState {
@@ -29,6 +30,8 @@ interface PartState {
   values?: Record<string, string>;
   week?: DayDraft[];
   focus?: string;
+  /** A calendar feed URL just created: shown this once, never stored. */
+  feedUrl?: string;
 }
 
 interface ExpertiseState {
@@ -100,6 +103,21 @@ export function settingsRoutes(db: Db, clock: Clock = systemClock): Router {
     }));
   });
 
+  router.put('/c/:courseId/settings/reminders', ...everyone, async (req, res) => {
+    await save(req, res, 'notifications', async () => ({ notice: (await setReminders(db, userId(res), req.body)).notice, focus: 'save-reminders' }), () => ({ focus: 'save-reminders' }));
+  });
+
+  // "Create link" and "Create a new link" (the old one stops working); the URL is shown once.
+  router.post('/c/:courseId/settings/feed', ...everyone, async (req, res) => {
+    const { hasFeed } = await loadNotificationSettings(db, userId(res));
+    const { notice, feedUrl } = await renewFeed(db, userId(res), hasFeed);
+    await render(req, res, { part: 'notifications', state: { notice, feedUrl, focus: 'feed-url' } });
+  });
+
+  router.delete('/c/:courseId/settings/feed', ...everyone, async (req, res) => {
+    await render(req, res, { part: 'notifications', state: { notice: (await stopFeed(db, userId(res))).notice, focus: 'create-feed' } });
+  });
+
   router.put('/c/:courseId/settings/expertise', ...tutoring, async (req, res) => {
     try {
       const { tagIds } = parseCommand(ExpertiseForm, req.body);
@@ -128,7 +146,7 @@ async function renderSettings(db: Db, clock: Clock, req: Request, res: Response,
       ? { ...(await describeExpertise(db, session.userId, await findPlatformOfUser(db, session.userId), expertiseState.chosen)), state: expertiseState }
       : null;
   if (fragment && shown.part === 'expertise') return send(res, await renderView(res, 'partials/tags/_expertise', { expertise: expertise!, viewer, oob: true }), status);
-  const settings = await loadSettings(db, session.userId, clock.now());
+  const settings = { ...(await loadSettings(db, session.userId, clock.now())), notifications: await loadNotificationSettings(db, session.userId) };
   const zones = settings.zone && !ZONES.includes(settings.zone) ? [settings.zone, ...ZONES] : ZONES;
   const states: Partial<Record<Part, PartState>> = shown && shown.part !== 'expertise' ? { [shown.part]: shown.state } : {};
   const locals = { viewer, settings, zones, states, tutors };
