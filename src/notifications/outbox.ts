@@ -6,8 +6,8 @@ import type { Db } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 
 export type MessageKind = 'invitation' | 'update' | 'cancellation' | 'reminder';
-export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'skipped';
-export const MESSAGE_STATUSES: readonly MessageStatus[] = ['queued', 'sending', 'sent', 'failed', 'skipped'];
+export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'skipped'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 export const NO_EMAIL = 'no email on file';
 
 export interface OutgoingMessage {

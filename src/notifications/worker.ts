@@ -72,8 +72,9 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
 }
 
 async function runTick(options: MailWorkerOptions, stopping: () => boolean): Promise<void> {
-  const { db, clock } = options;
-  if (options.beforeTick) await options.beforeTick(clock.now());
+  const { db, clock, log } = options;
+  // A failing hook (reminders) must not hold back the mail already queued.
+  await options.beforeTick?.(clock.now()).catch((err: unknown) => log.error({ err }, 'mail worker: beforeTick failed'));
   // Batch after batch until the queue has nothing due: invitations to a large course go out in
   // one tick, and each batch holds its lock only as long as it needs.
   while (!stopping()) {

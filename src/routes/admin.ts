@@ -5,10 +5,10 @@ import type { Db } from '../db/client.js';
 import { findViewer, listPlatforms } from '../courses/service.js';
 import { ValidationError } from '../lib/errors.js';
 import { renderPage } from '../lib/render.js';
-import { listDeliveries, MESSAGE_STATUSES, type MessageStatus } from '../notifications/outbox.js';
+import { listDeliveries, MESSAGE_STATUSES } from '../notifications/outbox.js';
 import { requireAdmin } from './auth.js';
 
-const DeliveryFilter = z.object({ status: z.union([z.literal(''), z.enum(MESSAGE_STATUSES as [MessageStatus, ...MessageStatus[]])]).optional() });
+const DeliveryFilter = z.object({ status: z.union([z.literal(''), z.enum(MESSAGE_STATUSES)]).optional() });
 
 export function adminRoutes(db: Db): Router {
   const router = Router();
