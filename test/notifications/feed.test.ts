@@ -1,0 +1,113 @@
+// The personal calendar feed and the Notifications part of Edit settings, after real launches.
+import { expect } from 'chai';
+import { eq } from 'drizzle-orm';
+import ICAL from 'ical.js';
+import { sessionSeries, users } from '../../src/db/schema.js';
+import { fixedClock, useSimulatedLms, type TestApp } from '../support/app.js';
+import { getWithToken, launchAs, people, postAs, type Launched } from '../support/launch.js';
+import { ROLES } from '../support/platform-simulator.js';
+
+const NOW = new Date('2027-03-01T12:00:00Z');
+
+function htmx(app: TestApp, method: string, path: string, who: Launched, form: Record<string, string> = {}) {
+  return fetch(new URL(path, app.baseUrl), {
+    method,
+    headers: { Authorization: `Bearer ${who.token}`, 'HX-Request': 'true', 'HX-Target': 'notifications-body', 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: method === 'DELETE' ? undefined : new URLSearchParams(form).toString(),
+    redirect: 'manual',
+  });
+}
+
+describe('Notifications: calendar feed and settings', () => {
+  const clock = fixedClock(NOW);
+  const lms = useSimulatedLms({ app: { clock } });
+  const course = { id: 'feed-a', title: 'Physics' };
+  let tutor: Launched;
+  let student: Launched;
+  let outsider: Launched;
+  const ids: Record<string, string> = {};
+  const db = () => lms.app.database.db;
+
+  before(async () => {
+    tutor = await launchAs(lms.app, lms.sim, { user: people.tutor(), context: course });
+    student = await launchAs(lms.app, lms.sim, { user: people.student(), context: course });
+    outsider = await launchAs(lms.app, lms.sim, { user: { sub: 'stu-9', name: 'Omar Other', email: 'omar@example.edu', roles: [ROLES.learner] }, context: course });
+    for (const sub of ['ta-1', 'stu-1', 'stu-9']) ids[sub] = (await db().select({ id: users.id }).from(users).where(eq(users.sub, sub)))[0]!.id;
+    const res = await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions`, {
+      name: 'Kinematics drop-in',
+      courseId: tutor.courseId,
+      startDate: '2027-03-09',
+      startTime: '16:00',
+      zone: 'America/New_York',
+      lengthValue: '60',
+      lengthUnit: 'minutes',
+      repeat: 'weekly',
+      interval: '1',
+      weekdays: ['TU'],
+      endType: 'count',
+      count: '4',
+      tutorIds: ids['ta-1']!,
+      studentIds: ids['stu-1']!,
+      invitedOnly: 'on',
+    });
+    expect(res.status).to.equal(303);
+  });
+
+  const createLink = async (who: Launched) => {
+    const res = await htmx(lms.app, 'POST', `/c/${who.courseId}/settings/feed`, who);
+    expect(res.status).to.equal(200);
+    const html = await res.text();
+    return { html, url: html.match(/id="feed-url"[^>]*value="([^"]+)"/)?.[1] ?? html.match(/value="([^"]*\/feed\/[^"]+)"/)![1]! };
+  };
+
+  it('When a person creates a calendar link, then it is shown once, only its hash is stored, and the feed lists their sessions', async () => {
+    const { html, url } = await createLink(student);
+    expect(html).to.contain('Created your calendar link.');
+    expect(url).to.match(/\/feed\/[A-Za-z0-9_-]{43}\.ics$/);
+    const [row] = await db().select({ hash: users.feedTokenHash }).from(users).where(eq(users.id, ids['stu-1']!));
+    expect(row!.hash).to.match(/^[0-9a-f]{64}$/);
+    expect(row!.hash).to.not.contain(url.split('/feed/')[1]!.slice(0, -4));
+    const page = await (await getWithToken(lms.app, `/c/${student.courseId}/settings`, student.token)).text();
+    expect(page).to.contain('Create a new link').and.not.contain(url);
+    const feed = await fetch(url);
+    expect(feed.status).to.equal(200);
+    expect(feed.headers.get('content-type')).to.contain('text/calendar');
+    const root = new ICAL.Component(ICAL.parse(await feed.text()));
+    for (const tz of root.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(new ICAL.Timezone(tz));
+    const events = root.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+    const [series] = await db().select().from(sessionSeries).where(eq(sessionSeries.name, 'Kinematics drop-in'));
+    expect(events.map((e) => e.uid)).to.deep.equal([`${series!.id}@tutorkit`]);
+    expect(events[0]!.sequence).to.equal(series!.sequence);
+    expect(events[0]!.startDate.toJSDate().toISOString()).to.equal('2027-03-09T21:00:00.000Z');
+    expect(lms.app.logs.join('')).to.not.contain(url.split('/feed/')[1]!);
+  });
+
+  it('When a person is not invited, then their feed does not list the session', async () => {
+    const { url } = await createLink(outsider);
+    const text = await (await fetch(url)).text();
+    expect(text).to.contain('BEGIN:VCALENDAR').and.not.contain('BEGIN:VEVENT');
+  });
+
+  it('When a person creates a new link or turns the feed off, then the old URL answers 404', async () => {
+    const first = await createLink(tutor);
+    const second = await createLink(tutor);
+    expect(second.html).to.contain('The old link no longer works.');
+    expect((await fetch(first.url)).status).to.equal(404);
+    expect((await fetch(second.url)).status).to.equal(200);
+    const off = await htmx(lms.app, 'DELETE', `/c/${tutor.courseId}/settings/feed`, tutor);
+    expect(await off.text()).to.contain('Create link').and.contain('Turned off your calendar feed.');
+    expect((await fetch(second.url)).status).to.equal(404);
+    expect((await fetch(new URL('/feed/not-a-token.ics', lms.app.baseUrl))).status).to.equal(404);
+  });
+
+  it('When a person turns reminders off and on in Edit settings, then it is stored and the box shows it', async () => {
+    const page = await (await getWithToken(lms.app, `/c/${student.courseId}/settings`, student.token)).text();
+    expect(page).to.contain('Email reminders before my sessions').and.match(/id="remindersEnabled"[^>]*checked/);
+    let res = await htmx(lms.app, 'PUT', `/c/${student.courseId}/settings/reminders`, student, {});
+    expect(await res.text()).to.contain('Reminders are off.').and.not.match(/id="remindersEnabled"[^>]*checked/);
+    expect((await db().select({ on: users.remindersEnabled }).from(users).where(eq(users.id, ids['stu-1']!)))[0]!.on).to.equal(false);
+    res = await htmx(lms.app, 'PUT', `/c/${student.courseId}/settings/reminders`, student, { remindersEnabled: 'on' });
+    expect(await res.text()).to.match(/id="remindersEnabled"[^>]*checked/);
+    expect((await db().select({ on: users.remindersEnabled }).from(users).where(eq(users.id, ids['stu-1']!)))[0]!.on).to.equal(true);
+  });
+});
