@@ -129,10 +129,11 @@ export async function notifyEdited(db: Db, before: SeriesSnapshot, changedSeries
   const split = changed !== parent && !changed.detached;
   const occurrence = focusOf(changed.occurrences, now);
   if (!occurrence) return 0;
-  const change = changed.detached ? `Only the session on ${formatWhen(before.occurrences.find((o) => o.id === occurrence.id)?.startsAt ?? occurrence.startsAt, before.occurrences.find((o) => o.id === occurrence.id)?.endsAt ?? occurrence.endsAt, before.series.timeZone)} changed.` : undefined;
+  const moved = before.occurrences.find((o) => o.id === occurrence.id) ?? occurrence;
+  const change = changed.detached ? `Only the session on ${formatWhen(moved.startsAt, moved.endsAt, before.series.timeZone)} changed.` : undefined;
   const key = (userId: string) => `change:${parent.series.id}.${parent.series.sequence}:${changed.series.id}.${changed.series.sequence}:${userId}`;
   const was = new Set(before.invitees.map((p) => p.userId));
-  const now_ = new Set(changed.invitees.map((p) => p.userId));
+  const stays = new Set(changed.invitees.map((p) => p.userId));
   const drafts: Draft[] = [];
   for (const person of changed.invitees) {
     const kind: MessageKind = was.has(person.userId) ? 'update' : 'invitation';
@@ -140,9 +141,9 @@ export async function notifyEdited(db: Db, before: SeriesSnapshot, changedSeries
     const events = (text: EventText) => (split && kind === 'update' ? [seriesEvent(parent.series, parent.occurrences, text), ...eventsOf(changed, text)] : eventsOf(changed, text));
     drafts.push({ kind, person, entry: changed, occurrence, method: 'REQUEST', events, dedupeKey: key(person.userId), change });
   }
-  const moved = before.occurrences.filter((o) => !parent.occurrences.some((p) => p.id === o.id));
-  for (const person of before.invitees.filter((p) => !now_.has(p.userId))) {
-    const events = (text: EventText) => (split ? moved.map((o) => instanceEvent(before.series, o, text)) : eventsOf(changed, text));
+  const leftParent = before.occurrences.filter((o) => !parent.occurrences.some((p) => p.id === o.id));
+  for (const person of before.invitees.filter((p) => !stays.has(p.userId))) {
+    const events = (text: EventText) => (split ? leftParent.map((o) => instanceEvent(parent.series, o, text)) : eventsOf(changed, text));
     drafts.push({ kind: 'cancellation', person, entry: changed, occurrence, method: 'CANCEL', events, dedupeKey: key(person.userId), change: `You are no longer invited to “${changed.facts.name}”.` });
   }
   return enqueue(db, drafts.map((d) => messageOf(d, now)));

@@ -89,7 +89,7 @@ describe('Edit settings: time zone, availability and meeting URL', () => {
       expect(res.status).to.equal(200);
       expect(h1Of(html)).to.equal('Edit settings');
       const headings = [...html.matchAll(/<h([23]) id="[^"]+">([\s\S]*?)<\/h[23]>/g)].map((m) => `h${m[1]} ${textOf(m[2]!)}`);
-      expect(headings).to.deep.equal(['h2 Your profile', 'h2 Time zone', 'h2 Availability', 'h3 Weekly hours', 'h3 Date exceptions', 'h2 Meeting URL', 'h2 Expertise tags']);
+      expect(headings).to.deep.equal(['h2 Your profile', 'h2 Time zone', 'h2 Availability', 'h3 Weekly hours', 'h3 Date exceptions', 'h2 Meeting URL', 'h2 Expertise tags', 'h2 Notifications and calendar', 'h3 Calendar feed']);
       const text = textOf(html);
       expect(text).to.contain('Availability not set up: you count as available at any time.');
       expect(text).to.contain('No upcoming date exceptions.');
