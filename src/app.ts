@@ -138,7 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   app.use(publicRoutes({ baseUrl: config.baseUrl, database, demo }));
   // Email links and calendar feeds: public, their signature or secret is the permission.
-  configureLinks({ baseUrl: config.baseUrl, key: config.ltiKey });
+  configureLinks({ baseUrl: config.baseUrl, key: config.ltiKey, from: config.mailFrom ?? defaultMailFrom(config.baseUrl) });
   app.use(openRoutes(db, clock));
   app.use(feedRoutes(db, clock));
   if (demo) app.use(demoRoutes(demo, urls.loginUrl));

@@ -31,6 +31,8 @@ export interface Letter {
   leadMinutes?: number;
   /** Invitations: who scheduled it. */
   scheduler?: string;
+  /** Invitations: the recipient scheduled it themselves. */
+  scheduledByRecipient?: boolean;
 }
 
 export interface Composed {
@@ -102,6 +104,7 @@ function introOf(letter: Letter): string[] {
   const community = session.community ? ` in ${session.community}` : '';
   switch (kind) {
     case 'invitation':
+      if (letter.scheduledByRecipient) return [`You scheduled the tutoring session “${session.name}”${community}, and you are one of its tutors.`];
       return [`${letter.scheduler ? `${letter.scheduler} invited you` : 'You are invited'} to the tutoring session “${session.name}”${community}.`];
     case 'update':
       return [`The tutoring session “${session.name}”${community} has changed.`, ...(letter.change ? [letter.change] : []), 'Here are the details now.'];

@@ -62,7 +62,7 @@ function eventLines(method: IcsMethod, e: IcsEvent, now: Date): string[] {
   if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
   if (e.meetingUrl) lines.push(`LOCATION:${escapeText(e.meetingUrl)}`, `URL:${e.meetingUrl}`);
   if (e.organizer) lines.push(`ORGANIZER;CN=${quoteParam(e.organizer.name)}:mailto:${e.organizer.email}`);
-  for (const a of e.attendees ?? []) lines.push(`ATTENDEE;CN=${quoteParam(a.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:mailto:${a.email}`);
+  for (const a of e.attendees ?? []) lines.push(`ATTENDEE;CN=${quoteParam(a.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:${a.email}`);
   lines.push(`STATUS:${e.cancelled || method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED'}`, 'TRANSP:OPAQUE', 'END:VEVENT');
   return lines;
 }
@@ -92,9 +92,23 @@ const DAY_MS = 86_400_000;
  * changed over the years.
  */
 export function timezoneLines(zone: string, from: Date, to: Date): string[] {
-  const tz = IANAZone.create(zone);
   const begin = DateTime.fromJSDate(from, { zone: 'utc' }).startOf('year').minus({ years: 1 });
   const end = DateTime.fromJSDate(to, { zone: 'utc' }).endOf('year').plus({ years: 1 });
+  // Finding transitions costs ~15 ms a zone; a change emailed to 500 people needs it once.
+  const key = `${zone}|${begin.year}|${end.year}`;
+  let lines = zoneCache.get(key);
+  if (!lines) {
+    lines = writeTimezone(zone, begin, end);
+    if (zoneCache.size >= 500) zoneCache.clear();
+    zoneCache.set(key, lines);
+  }
+  return [...lines];
+}
+
+const zoneCache = new Map<string, string[]>();
+
+function writeTimezone(zone: string, begin: DateTime, end: DateTime): string[] {
+  const tz = IANAZone.create(zone);
   const startOffset = tz.offset(begin.toMillis());
   const lines = ['BEGIN:VTIMEZONE', `TZID:${zone}`];
   lines.push(...observance(zone, begin.toMillis(), startOffset, startOffset));

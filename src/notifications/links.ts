@@ -10,14 +10,22 @@ const DAY_MS = 86_400_000;
 interface LinkSettings {
   baseUrl: string;
   key: string;
+  /** The From of emails ("TutorKit <no-reply@host>"): calendar files name it as ORGANIZER. */
+  from: string;
 }
 
 // Set once by the composition root (buildApp). Scripts that save sessions without an app get
 // links signed with a throwaway key: they still lead to the page, which then asks for a launch.
-let settings: LinkSettings = { baseUrl: 'http://localhost:3000', key: randomBytes(32).toString('hex') };
+let settings: LinkSettings = { baseUrl: 'http://localhost:3000', key: randomBytes(32).toString('hex'), from: 'TutorKit <no-reply@localhost>' };
 
 export function configureLinks(next: LinkSettings): void {
-  settings = { baseUrl: next.baseUrl.replace(/\/+$/, ''), key: next.key };
+  settings = { ...next, baseUrl: next.baseUrl.replace(/\/+$/, '') };
+}
+
+/** The ORGANIZER of calendar invitations: the address emails come from. */
+export function calendarOrganizer(): { name: string; email: string } {
+  const match = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(settings.from);
+  return match ? { name: match[1]!.trim() || 'TutorKit', email: match[2]!.trim() } : { name: 'TutorKit', email: settings.from.trim() };
 }
 
 export function absoluteUrl(path: string): string {

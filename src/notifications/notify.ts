@@ -6,7 +6,7 @@ import { describeRepeat } from '../scheduling/recurrence.js';
 import { compose, formatWhen, type Letter, type SessionFacts } from './compose.js';
 import { instanceEvent, isDetached, overrideEvent, seriesEvent, timingOfSeries, type EventText } from './entries.js';
 import { buildCalendar, type IcsEvent, type IcsMethod } from './ics.js';
-import { sessionLink } from './links.js';
+import { calendarOrganizer, sessionLink } from './links.js';
 import { enqueue, type MessageKind, type OutgoingMessage } from './outbox.js';
 import * as q from './queries.js';
 
@@ -70,6 +70,7 @@ interface Draft {
   dedupeKey: string;
   change?: string;
   scheduler?: string;
+  scheduledByRecipient?: boolean;
 }
 
 function messageOf(d: Draft, now: Date): OutgoingMessage {
@@ -83,9 +84,13 @@ function messageOf(d: Draft, now: Date): OutgoingMessage {
     link,
     change: d.change,
     scheduler: d.scheduler,
+    scheduledByRecipient: d.scheduledByRecipient,
   };
   const description = [d.entry.facts.description, d.entry.facts.meetingUrl ? `Join: ${d.entry.facts.meetingUrl}` : '', `Open in TutorKit: ${link}`].filter(Boolean).join('\n\n');
-  const ics = buildCalendar(d.method, d.events({ summary: d.entry.facts.name, description }), now);
+  // iTIP wants an ORGANIZER and the ATTENDEE the message is for; replies are not asked for (RSVP=FALSE).
+  const people = { organizer: calendarOrganizer(), attendees: d.person.email ? [{ name: d.person.name, email: d.person.email }] : [] };
+  const events = d.events({ summary: d.entry.facts.name, description }).map((e) => ({ ...e, ...people }));
+  const ics = buildCalendar(d.method, events, now);
   return {
     dedupeKey: d.dedupeKey,
     kind: d.kind,
@@ -114,6 +119,7 @@ export async function notifySaved(db: Db, seriesId: string, now: Date): Promise<
     events: (text) => eventsOf(entry, text),
     dedupeKey: `invitation:${entry.series.id}:${entry.series.sequence}:${person.userId}`,
     scheduler,
+    scheduledByRecipient: person.userId === entry.series.createdBy,
   }));
   return enqueue(db, drafts.map((d) => messageOf(d, now)));
 }

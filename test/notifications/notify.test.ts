@@ -93,6 +93,10 @@ describe('Notifications: invitations, updates and cancellations', () => {
     expect(String(cal.events[0]!.component.getFirstPropertyValue('rrule'))).to.contain('FREQ=WEEKLY');
     expect(cal.events[0]!.startDate.toJSDate().toISOString()).to.equal('2027-03-09T21:00:00.000Z');
     expect(cal.events[0]!.location).to.equal('https://meet.example.com/clinic');
+    expect(cal.events[0]!.organizer).to.equal('mailto:no-reply@127.0.0.1');
+    expect(cal.events[0]!.attendees.map((a) => a.getFirstValue())).to.deep.equal(['mailto:priya@example.edu']);
+    expect(priya.text).to.contain('Maya Chen invited you to the tutoring session “Regression clinic” in Statistics 201.');
+    expect(rows.find((r) => r.userId === ids['ta-1'])!.text).to.contain('You scheduled the tutoring session “Regression clinic”');
   });
 
   it('When an invitee has no email address, then their message is kept as skipped and staff see "no email on file"', async () => {
