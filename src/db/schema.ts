@@ -327,6 +327,8 @@ export const occurrences = pgTable(
   (t) => [
     index('occurrences_course_starts_idx').on(t.courseId, t.startsAt),
     index('occurrences_series_starts_idx').on(t.seriesId, t.startsAt),
+    // The reminder scan (every worker tick) looks for scheduled sessions starting soon, in any course.
+    index('occurrences_scheduled_starts_idx').on(t.startsAt).where(sql`${t.status} = 'scheduled'`),
   ],
 );
 

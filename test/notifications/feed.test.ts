@@ -1,8 +1,8 @@
 // The personal calendar feed and the Notifications part of Edit settings, after real launches.
 import { expect } from 'chai';
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import ICAL from 'ical.js';
-import { sessionSeries, users } from '../../src/db/schema.js';
+import { occurrences, sessionSeries, users } from '../../src/db/schema.js';
 import { fixedClock, useSimulatedLms, type TestApp } from '../support/app.js';
 import { getWithToken, launchAs, people, postAs, type Launched } from '../support/launch.js';
 import { ROLES } from '../support/platform-simulator.js';
@@ -98,6 +98,29 @@ describe('Notifications: calendar feed and settings', () => {
     expect(await off.text()).to.contain('Create link').and.contain('Turned off your calendar feed.');
     expect((await fetch(second.url)).status).to.equal(404);
     expect((await fetch(new URL('/feed/not-a-token.ics', lms.app.baseUrl))).status).to.equal(404);
+  });
+
+  it('When one session was moved on its own, then the feed shows it as an override of the series (same UID, RECURRENCE-ID), not a second entry', async () => {
+    const [series] = await db().select().from(sessionSeries).where(eq(sessionSeries.name, 'Kinematics drop-in'));
+    const list = await db().select().from(occurrences).where(eq(occurrences.seriesId, series!.id)).orderBy(asc(occurrences.startsAt));
+    const res = await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[1]!.id}/edit`, {
+      name: 'Kinematics drop-in', courseId: tutor.courseId, startDate: '2027-03-17', startTime: '10:00', zone: 'America/New_York', lengthValue: '60', lengthUnit: 'minutes',
+      repeat: 'none', tutorIds: ids['ta-1']!, studentIds: ids['stu-1']!, invitedOnly: 'on', scope: 'this',
+    });
+    expect(res.status, await res.clone().text()).to.equal(303);
+    const { url } = await createLink(student);
+    const root = new ICAL.Component(ICAL.parse(await (await fetch(url)).text()));
+    for (const tz of root.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(new ICAL.Timezone(tz));
+    const [master, override] = root.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+    expect([master!.uid, override!.uid]).to.deep.equal([`${series!.id}@tutorkit`, `${series!.id}@tutorkit`]);
+    expect(master!.isRecurrenceException()).to.equal(false);
+    expect(override!.recurrenceId.toJSDate().toISOString()).to.equal(list[1]!.originalStartsAt.toISOString());
+    expect(override!.startDate.toJSDate().toISOString()).to.equal('2027-03-17T14:00:00.000Z');
+    master!.relateException(override!);
+    const it = master!.iterator();
+    const starts: string[] = [];
+    for (let next = it.next(); next; next = it.next()) starts.push(master!.getOccurrenceDetails(next).startDate.toJSDate().toISOString());
+    expect(starts).to.deep.equal(['2027-03-09T21:00:00.000Z', '2027-03-17T14:00:00.000Z', '2027-03-23T20:00:00.000Z', '2027-03-30T20:00:00.000Z']);
   });
 
   it('When a person turns reminders off and on in Edit settings, then it is stored and the box shows it', async () => {
