@@ -11,6 +11,14 @@ export function uidOf(seriesId: string): string {
   return `${seriesId}@tutorkit`;
 }
 
+/**
+ * The link people join with: the session's own meeting URL, else the one its first tutor (by
+ * name) set in Edit settings, which "Start meeting" opens too.
+ */
+export function joinUrlOf(series: SeriesRow, tutors: { meetingUrl: string | null }[]): string | null {
+  return series.meetingUrl ?? tutors.find((t) => t.meetingUrl)?.meetingUrl ?? null;
+}
+
 export function timingOfSeries(series: SeriesRow): SeriesTiming {
   return {
     startDate: series.startDate,

@@ -39,19 +39,21 @@ export async function buildFeed(db: Db, token: string, now: Date): Promise<strin
   const parents = await Promise.all([...new Set(list.map((s) => s.parentSeriesId).filter((id): id is string => !!id && !byId.has(id)))].map((id) => q.findSeries(db, id)));
   for (const p of parents) if (p) byId.set(p.id, p);
   const occurrences = await q.listSeriesOccurrences(db, list.map((s) => s.id));
+  const tutorUrls = await q.listTutorMeetingUrls(db, list.map((s) => s.id));
   const events: IcsEvent[] = [];
   for (const series of list) {
     const own = occurrences.filter((o) => o.seriesId === series.id);
     const focus = own.find((o) => o.startsAt > now) ?? own[own.length - 1];
     if (!focus) continue;
     const link = sessionLink(person.userId, focus.id, focus.endsAt);
-    const text = { summary: series.name, description: [series.description, series.meetingUrl ? `Join: ${series.meetingUrl}` : '', `Open in TutorKit: ${link}`].filter(Boolean).join('\n\n') };
+    const joinUrl = series.meetingUrl ?? tutorUrls.get(series.id) ?? null;
+    const text = { summary: series.name, description: [series.description, joinUrl ? `Join: ${joinUrl}` : '', `Open in TutorKit: ${link}`].filter(Boolean).join('\n\n') };
     const parent = series.parentSeriesId ? byId.get(series.parentSeriesId) : undefined;
     if (isDetached(series, parent, own[0])) {
-      events.push(overrideEvent(parent!, series, own[0]!, text));
+      events.push({ ...overrideEvent(parent!, series, own[0]!, text), meetingUrl: joinUrl });
       continue;
     }
-    const event = seriesEvent(series, own, text);
+    const event = { ...seriesEvent(series, own, text), meetingUrl: joinUrl };
     event.exdates = [...(event.exdates ?? []), ...movedAwayStarts(series, list, occurrences)];
     events.push(event);
   }

@@ -4,7 +4,7 @@
 import type { Db } from '../db/client.js';
 import { describeRepeat } from '../scheduling/recurrence.js';
 import { compose, formatWhen, type Letter, type SessionFacts } from './compose.js';
-import { instanceEvent, isDetached, overrideEvent, seriesEvent, timingOfSeries, type EventText } from './entries.js';
+import { instanceEvent, isDetached, joinUrlOf, overrideEvent, seriesEvent, timingOfSeries, type EventText } from './entries.js';
 import { buildCalendar, type IcsEvent, type IcsMethod } from './ics.js';
 import { calendarOrganizer, sessionLink } from './links.js';
 import { enqueue, type MessageKind, type OutgoingMessage } from './outbox.js';
@@ -43,7 +43,7 @@ async function loadEntry(db: Db, seriesId: string): Promise<Entry> {
     durationMinutes: snap.series.durationMinutes,
     repeatSummary: describeRepeat(timingOfSeries(snap.series)),
     tutors: snap.invitees.filter((i) => i.role === 'tutor').map((i) => i.name),
-    meetingUrl: snap.series.meetingUrl,
+    meetingUrl: joinUrlOf(snap.series, snap.invitees.filter((i) => i.role === 'tutor')),
   };
   return { ...snap, parent, detached, facts };
 }
@@ -89,7 +89,7 @@ function messageOf(d: Draft, now: Date): OutgoingMessage {
   const description = [d.entry.facts.description, d.entry.facts.meetingUrl ? `Join: ${d.entry.facts.meetingUrl}` : '', `Open in TutorKit: ${link}`].filter(Boolean).join('\n\n');
   // iTIP wants an ORGANIZER and the ATTENDEE the message is for; replies are not asked for (RSVP=FALSE).
   const people = { organizer: calendarOrganizer(), attendees: d.person.email ? [{ name: d.person.name, email: d.person.email }] : [] };
-  const events = d.events({ summary: d.entry.facts.name, description }).map((e) => ({ ...e, ...people }));
+  const events = d.events({ summary: d.entry.facts.name, description }).map((e) => ({ ...e, ...people, meetingUrl: e.meetingUrl ?? d.entry.facts.meetingUrl }));
   const ics = buildCalendar(d.method, events, now);
   return {
     dedupeKey: d.dedupeKey,

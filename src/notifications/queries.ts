@@ -13,6 +13,8 @@ export interface Person {
   email: string | null;
   timeZone: string | null;
   role: 'tutor' | 'student';
+  /** The meeting link from the person's Edit settings (tutors). */
+  meetingUrl: string | null;
 }
 
 export async function findSeries(db: Db, seriesId: string): Promise<SeriesRow | undefined> {
@@ -32,7 +34,7 @@ export async function listChildSeries(db: Db, parentIds: string[]): Promise<Seri
 
 export async function listInvitees(db: Db, seriesId: string): Promise<Person[]> {
   return db
-    .select({ userId: users.id, name: users.name, email: users.email, timeZone: users.timeZone, role: seriesInvitees.role })
+    .select({ userId: users.id, name: users.name, email: users.email, timeZone: users.timeZone, role: seriesInvitees.role, meetingUrl: users.meetingUrl })
     .from(seriesInvitees)
     .innerJoin(users, eq(users.id, seriesInvitees.userId))
     .where(eq(seriesInvitees.seriesId, seriesId))
@@ -126,4 +128,18 @@ export async function takePendingDestination(db: Db, userId: string, courseId: s
     .where(and(eq(pendingDestinations.userId, userId), eq(pendingDestinations.courseId, courseId)))
     .returning();
   return rows[0];
+}
+
+/** Per series, the meeting links its tutors set in Edit settings (for series without their own). */
+export async function listTutorMeetingUrls(db: Db, seriesIds: string[]): Promise<Map<string, string>> {
+  if (seriesIds.length === 0) return new Map();
+  const rows = await db
+    .select({ seriesId: seriesInvitees.seriesId, url: users.meetingUrl })
+    .from(seriesInvitees)
+    .innerJoin(users, eq(users.id, seriesInvitees.userId))
+    .where(and(inArray(seriesInvitees.seriesId, seriesIds), eq(seriesInvitees.role, 'tutor'), sql`${users.meetingUrl} is not null`))
+    .orderBy(asc(users.name));
+  const urls = new Map<string, string>();
+  for (const row of rows) if (row.url && !urls.has(row.seriesId)) urls.set(row.seriesId, row.url);
+  return urls;
 }

@@ -9,7 +9,7 @@
 import type { Db } from '../db/client.js';
 import { describeRepeat } from '../scheduling/recurrence.js';
 import { compose } from './compose.js';
-import { timingOfSeries } from './entries.js';
+import { joinUrlOf, timingOfSeries } from './entries.js';
 import { sessionLink } from './links.js';
 import { enqueue, type OutgoingMessage } from './outbox.js';
 import * as q from './queries.js';
@@ -68,6 +68,6 @@ async function loadSeriesFacts(db: Db, seriesId: string) {
     durationMinutes: s.durationMinutes,
     repeatSummary: describeRepeat(timingOfSeries(s)),
     tutors: invitees.filter((i) => i.role === 'tutor').map((i) => i.name),
-    meetingUrl: s.meetingUrl,
+    meetingUrl: joinUrlOf(s, invitees.filter((i) => i.role === 'tutor')),
   };
 }

@@ -36,7 +36,7 @@ describe('Notifications: reminders', () => {
   });
 
   /** A session at 16:00 New York on 2 March 2027 (21:00 UTC), repeating daily `count` times. */
-  async function schedule(startTime = '16:00', count = '1') {
+  async function schedule(startTime = '16:00', count = '1', meetingUrl = 'https://meet.example.com/lab') {
     const fields = {
       name: 'Titration lab prep',
       courseId: tutor.courseId,
@@ -51,7 +51,7 @@ describe('Notifications: reminders', () => {
       count,
       tutorIds: ids['ta-1']!,
       studentIds: [ids['stu-1']!, ids['stu-2']!, ids['stu-3']!],
-      meetingUrl: 'https://meet.example.com/lab',
+      meetingUrl,
     };
     const res = await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions`, fields);
     expect(res.status, await res.clone().text()).to.equal(303);
@@ -105,6 +105,14 @@ describe('Notifications: reminders', () => {
     expect(rows[0]!.subject).to.equal('Reminder: Titration lab prep starts in 10 minutes');
     expect(rows.every((r) => r.dedupeKey.endsWith(':15'))).to.equal(true);
     expect(await queueDueReminders(db(), new Date(occ!.startsAt.getTime() - 5 * MINUTE)), 'too late for any reminder').to.equal(0);
+  });
+
+  it('When a session has no meeting URL of its own, then the reminder gives the one its tutor set in Edit settings', async () => {
+    await db().update(users).set({ meetingUrl: 'https://zoom.example.com/j/123' }).where(eq(users.id, ids['ta-1']!));
+    const [occ] = await schedule('19:00', '1', '');
+    await queueDueReminders(db(), new Date(occ!.startsAt.getTime() - 15 * MINUTE));
+    expect((await reminders())[0]!.text).to.contain('Meeting link: https://zoom.example.com/j/123');
+    await db().update(users).set({ meetingUrl: null }).where(eq(users.id, ids['ta-1']!));
   });
 
   it('When the worker is late by a few hours for the 24-hour reminder, then it still goes out, once', async () => {
