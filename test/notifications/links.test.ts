@@ -1,0 +1,31 @@
+// The session link in emails: signed for one person and one session, until two weeks after it ends.
+import { expect } from 'chai';
+import { configureLinks, sessionLink, verifySessionLink } from '../../src/notifications/links.js';
+
+const OCC = '33333333-3333-4333-8333-333333333333';
+const USER = '44444444-4444-4444-8444-444444444444';
+const ENDS = new Date('2027-03-16T21:00:00Z');
+
+describe('Email session links', () => {
+  before(() => configureLinks({ baseUrl: 'https://tutorkit.example.edu/', key: 'k'.repeat(40), from: 'TutorKit <no-reply@tutorkit.example.edu>' }));
+
+  const queryOf = (link: string) => Object.fromEntries(new URL(link).searchParams);
+
+  it('When a link is checked as sent, then it names its person until two weeks after the session ends', () => {
+    const link = sessionLink(USER, OCC, ENDS);
+    expect(link).to.match(/^https:\/\/tutorkit\.example\.edu\/open\/sessions\/33333333-[^?]+\?u=44444444-/);
+    expect(verifySessionLink(OCC, queryOf(link), new Date('2027-03-29T00:00:00Z'))).to.deep.equal({ ok: true, userId: USER });
+    expect(verifySessionLink(OCC, queryOf(link), new Date('2027-03-31T00:00:00Z'))).to.deep.equal({ ok: false, reason: 'expired' });
+  });
+
+  it('When a link is changed (another person, another session, a later expiry, another key), then it is refused', () => {
+    const query = queryOf(sessionLink(USER, OCC, ENDS));
+    const now = new Date('2027-03-01T00:00:00Z');
+    expect(verifySessionLink(OCC, { ...query, u: OCC }, now).ok).to.equal(false);
+    expect(verifySessionLink(USER, query, now).ok).to.equal(false);
+    expect(verifySessionLink(OCC, { ...query, e: String(Number(query.e) + 86_400) }, now).ok).to.equal(false);
+    expect(verifySessionLink(OCC, { ...query, s: undefined }, now).ok).to.equal(false);
+    configureLinks({ baseUrl: 'https://tutorkit.example.edu', key: 'z'.repeat(40), from: 'x@example.edu' });
+    expect(verifySessionLink(OCC, query, now).ok).to.equal(false);
+  });
+});
