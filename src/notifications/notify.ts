@@ -136,7 +136,8 @@ export async function notifyEdited(db: Db, before: SeriesSnapshot, changedSeries
   const occurrence = focusOf(changed.occurrences, now);
   if (!occurrence) return 0;
   const moved = before.occurrences.find((o) => o.id === occurrence.id) ?? occurrence;
-  const change = changed.detached ? `Only the session on ${formatWhen(moved.startsAt, moved.endsAt, before.series.timeZone)} changed.` : undefined;
+  const change = (person: q.Person) =>
+    changed.detached ? `Only the session on ${formatWhen(moved.startsAt, moved.endsAt, person.timeZone ?? before.series.timeZone)} changed.` : undefined;
   const key = (userId: string) => `change:${parent.series.id}.${parent.series.sequence}:${changed.series.id}.${changed.series.sequence}:${userId}`;
   const was = new Set(before.invitees.map((p) => p.userId));
   const stays = new Set(changed.invitees.map((p) => p.userId));
@@ -145,7 +146,7 @@ export async function notifyEdited(db: Db, before: SeriesSnapshot, changedSeries
     const kind: MessageKind = was.has(person.userId) ? 'update' : 'invitation';
     // Split: people who had the old series get its cut rule and the new series in one file.
     const events = (text: EventText) => (split && kind === 'update' ? [seriesEvent(parent.series, parent.occurrences, text), ...eventsOf(changed, text)] : eventsOf(changed, text));
-    drafts.push({ kind, person, entry: changed, occurrence, method: 'REQUEST', events, dedupeKey: key(person.userId), change });
+    drafts.push({ kind, person, entry: changed, occurrence, method: 'REQUEST', events, dedupeKey: key(person.userId), change: change(person) });
   }
   const leftParent = before.occurrences.filter((o) => !parent.occurrences.some((p) => p.id === o.id));
   for (const person of before.invitees.filter((p) => !stays.has(p.userId))) {

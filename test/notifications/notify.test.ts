@@ -142,7 +142,7 @@ describe('Notifications: invitations, updates and cancellations', () => {
     expect(override!.uid).to.equal(`${series.id}@tutorkit`);
     expect(override!.recurrenceId.toJSDate().toISOString()).to.equal(list[2]!.originalStartsAt.toISOString());
     expect(override!.startDate.toJSDate().toISOString()).to.equal('2027-03-17T13:00:00.000Z');
-    expect(rows[0]!.text).to.contain('Only the session on Tue 16 Mar 2027');
+    expect(rows.find((r) => r.userId === ids['stu-1'])!.text, 'in Priya’s zone').to.contain('Only the session on Tue 16 Mar 2027, 13:00–14:00 (Europe/Berlin) changed.');
   });
 
   it('When “This and following” is edited, then people get one update with the cut series and the new one', async () => {
