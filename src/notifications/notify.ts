@@ -166,9 +166,10 @@ export async function notifyCancelled(db: Db, before: SeriesSnapshot, occurrence
   const whole = entry.occurrences.every((o) => o.status === 'cancelled');
   const events = (text: EventText) =>
     entry.detached || whole ? eventsOf(entry, text) : cancelled.map((o) => instanceEvent(entry.series, o, text));
-  const when = formatWhen(first.startsAt, first.endsAt, entry.series.timeZone);
-  const change =
-    cancelled.length === 1 ? `The session “${entry.facts.name}” on ${when} was cancelled.` : `${cancelled.length} sessions of “${entry.facts.name}” were cancelled, from ${when} on.`;
+  const change = (person: q.Person) => {
+    const when = formatWhen(first.startsAt, first.endsAt, person.timeZone ?? entry.series.timeZone);
+    return cancelled.length === 1 ? `The session “${entry.facts.name}” on ${when} was cancelled.` : `${cancelled.length} sessions of “${entry.facts.name}” were cancelled, from ${when} on.`;
+  };
   const drafts = entry.invitees.map((person): Draft => ({
     kind: 'cancellation',
     person,
@@ -177,7 +178,7 @@ export async function notifyCancelled(db: Db, before: SeriesSnapshot, occurrence
     method: 'CANCEL',
     events,
     dedupeKey: `cancel:${entry.series.id}:${entry.series.sequence}:${person.userId}`,
-    change,
+    change: change(person),
   }));
   return enqueue(db, drafts.map((d) => messageOf(d, now)));
 }
