@@ -49,9 +49,8 @@ export function isSetUp(rules: AvailabilityRules): boolean {
  */
 export function availableSpans(rules: AvailabilityRules, from: number, to: number): Span[] {
   // The local dates the window covers in the person's zone.
-  const zone = IANAZone.create(rules.zone);
-  const first = dayNumber(from + zone.offset(from) * 60_000);
-  const last = dayNumber(to - 1 + zone.offset(to - 1) * 60_000);
+  const first = dayNumber(from + offsetAt(rules.zone, from) * 60_000);
+  const last = dayNumber(to - 1 + offsetAt(rules.zone, to - 1) * 60_000);
   const spans: Span[] = [];
   for (let day = first; day <= last; day++) {
     for (const span of spansOfDay(rules, day)) {
@@ -75,7 +74,40 @@ function spansOfDay(rules: AvailabilityRules, day: number): Span[] {
 /** The instant of HH:mm on a local date in `zone`; 24:00 is the next date's midnight. */
 function instantAt(day: number, time: string, zone: string): number {
   const [hours, minutes] = time.split(':').map(Number) as [number, number];
-  return instantOfWallClock(new Date(day * DAY_MS + (hours * 60 + minutes) * 60_000), zone).getTime();
+  const wall = day * DAY_MS + (hours * 60 + minutes) * 60_000;
+  const offset = steadyOffset(zone, day);
+  return offset === null ? instantOfWallClock(new Date(wall), zone).getTime() : wall - offset * 60_000;
+}
+
+// A conflict check turns thousands of local times into instants (52 weeks x 30 people), most
+// of them on days without a clock change, in a handful of zones. Such a day has one offset:
+// keep it per (zone, day) and leave the days with a change to instantOfWallClock.
+const steadyOffsets = new Map<string, number | null>();
+const STEADY_OFFSETS_KEPT = 50_000;
+
+/** The zone's UTC offset (minutes) at an instant. */
+function offsetAt(zone: string, instant: number): number {
+  return steadyOffset(zone, dayNumber(instant)) ?? IANAZone.create(zone).offset(instant);
+}
+
+/**
+ * The zone's UTC offset (minutes) when it is the same from a day before `day` to a day after
+ * it, else null. (Read as a local date, that covers every wall time of the day; read as a UTC
+ * date, every instant of it.)
+ */
+function steadyOffset(zone: string, day: number): number | null {
+  const key = `${zone}|${day}`;
+  let offset = steadyOffsets.get(key);
+  if (offset === undefined) {
+    // The same probes as instantOfWallClock: a day either side of every wall time of the day.
+    const tz = IANAZone.create(zone);
+    const before = tz.offset(day * DAY_MS - DAY_MS);
+    const after = tz.offset(day * DAY_MS + 2 * DAY_MS);
+    offset = before === after ? before : null;
+    if (steadyOffsets.size >= STEADY_OFFSETS_KEPT) steadyOffsets.clear();
+    steadyOffsets.set(key, offset);
+  }
+  return offset;
 }
 
 function dayNumber(epochMs: number): number {
