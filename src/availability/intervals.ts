@@ -2,8 +2,7 @@
 // person's IANA zone (weekly hours plus date exceptions); this turns it into instants for a
 // window, through the same wall-clock rules as session times (src/scheduling/time.ts), so a
 // 09:00-17:00 Berlin day stays 09:00-17:00 in Berlin across DST changes. Pure functions.
-import { IANAZone } from 'luxon';
-import { instantOfWallClock } from '../scheduling/time.js';
+import { instantOfWallClock, offsetAt, steadyOffset } from '../scheduling/time.js';
 
 /** Weekly hours: ISO weekday (1 = Monday) with local HH:mm times; an end of 24:00 is midnight. */
 export interface WeeklyHours {
@@ -75,39 +74,9 @@ function spansOfDay(rules: AvailabilityRules, day: number): Span[] {
 function instantAt(day: number, time: string, zone: string): number {
   const [hours, minutes] = time.split(':').map(Number) as [number, number];
   const wall = day * DAY_MS + (hours * 60 + minutes) * 60_000;
+  // Most days have one offset all day; the others go through the full DST rules.
   const offset = steadyOffset(zone, day);
   return offset === null ? instantOfWallClock(new Date(wall), zone).getTime() : wall - offset * 60_000;
-}
-
-// A conflict check turns thousands of local times into instants (52 weeks x 30 people), most
-// of them on days without a clock change, in a handful of zones. Such a day has one offset:
-// keep it per (zone, day) and leave the days with a change to instantOfWallClock.
-const steadyOffsets = new Map<string, number | null>();
-const STEADY_OFFSETS_KEPT = 50_000;
-
-/** The zone's UTC offset (minutes) at an instant. */
-function offsetAt(zone: string, instant: number): number {
-  return steadyOffset(zone, dayNumber(instant)) ?? IANAZone.create(zone).offset(instant);
-}
-
-/**
- * The zone's UTC offset (minutes) when it is the same from a day before `day` to a day after
- * it, else null. (Read as a local date, that covers every wall time of the day; read as a UTC
- * date, every instant of it.)
- */
-function steadyOffset(zone: string, day: number): number | null {
-  const key = `${zone}|${day}`;
-  let offset = steadyOffsets.get(key);
-  if (offset === undefined) {
-    // The same probes as instantOfWallClock: a day either side of every wall time of the day.
-    const tz = IANAZone.create(zone);
-    const before = tz.offset(day * DAY_MS - DAY_MS);
-    const after = tz.offset(day * DAY_MS + 2 * DAY_MS);
-    offset = before === after ? before : null;
-    if (steadyOffsets.size >= STEADY_OFFSETS_KEPT) steadyOffsets.clear();
-    steadyOffsets.set(key, offset);
-  }
-  return offset;
 }
 
 function dayNumber(epochMs: number): number {
