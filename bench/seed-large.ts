@@ -3,27 +3,38 @@
 // Fills a database with a synthetic university for benchmarks: the same seed gives the same rows
 // (ids included), so timings from two runs compare like for like. Everything is generated in
 // memory first, then loaded in one transaction with INSERTs of 10,000 rows each (one array per
-// column, see insertInChunks): a failed seed leaves nothing behind. Works on PGlite and on server
-// PostgreSQL. The default size loads in well under a minute on a server (see the issue's 3-minute bar).
+// column, see bench/lib/bulk-insert.ts): a failed seed leaves nothing behind; then the tables are
+// analyzed. Works on PGlite and on server PostgreSQL. The default size loads in about a minute on
+// a server (see the issue's 3-minute bar).
 //
-// Not seeded yet: tutors' availability. It has no table until the availability issue adds one;
-// that issue should add an `availability` step here.
+// Tutors are never double-booked: each tutor's booked time is tracked while sessions are laid,
+// and tutor_bookings is filled with one row per non-cancelled occurrence and tutor, as the
+// application keeps it (its exclusion constraint checks the load). Most tutors and some students
+// have weekly availability and a few date exceptions; tutors' hours are drawn around the sessions
+// they run, so they cover most of them but not all. The word lists, the academic calendar and
+// the series shapes are in seed-data.ts.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { describeUrl, openDatabase, type Database, type Db } from '../src/db/client.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import {
-  courses, deployments, memberships, occurrences, platforms, rsvps, seriesInvitees, seriesTags,
-  sessionResources, sessionSeries, tags, userExpertiseTags, users,
+  availabilityExceptions, availabilityHours, courses, deployments, memberships, occurrences, platforms, rsvps,
+  seriesInvitees, seriesTags, sessionResources, sessionSeries, tags, tutorBookings, userExpertiseTags, users,
 } from '../src/db/schema.js';
-import { expandOccurrences, type RepeatRule, type Weekday } from '../src/scheduling/recurrence.js';
+import { expandOccurrences, type SeriesTiming } from '../src/scheduling/recurrence.js';
+import { insertInChunks } from './lib/bulk-insert.js';
 import { createRandom, hashString, weightedPicker, type Random } from './random.js';
+import {
+  BEFORE_RESOURCES, buildCalendar, type Catalogue, clockTime, courseAt, DEPARTMENTS, type Department, describeSeries, EXIT_RESOURCES,
+  FAMILY_NAMES, FIRST_HOUR, GENERAL_TOPICS, GIVEN_NAMES, GRADE_LEVELS, HOUR_WEIGHTS, type Kind, planShape, PROGRAMS,
+  type SeriesPlan, type Term, type TopicTag, topicPickerFor, WEEK_PATTERNS, ZONES, type Hours, hoursAround, type Meeting, patternHours,
+} from './seed-data.js';
 
 export interface SeedOptions {
   courses: number;
@@ -56,6 +67,10 @@ export interface SeedSummary {
   series: number;
   occurrences: number;
   invitations: number;
+  /** One per non-cancelled occurrence and tutor invited to its series. */
+  bookings: number;
+  /** People with weekly hours set up, their weekly ranges, and their dates that differ. */
+  availability: { people: number; hours: number; exceptions: number };
   ms: number;
 }
 
@@ -69,6 +84,8 @@ export interface TableTiming {
 export interface SeedReport extends SeedSummary {
   generateMs: number;
   tables: TableTiming[];
+  /** Gathering the planner's statistics after the load. */
+  analyzeMs: number;
 }
 
 /** A seed that cannot run as asked (bad options, or the data is already there). */
@@ -84,8 +101,6 @@ const LTI_ROLES: Record<Role, string> = {
   tutor: 'http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant',
   student: 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner',
 };
-// Rows per INSERT: big enough that round trips do not matter, small enough to keep each statement's arrays a few MB.
-const ROWS_PER_INSERT = 10_000;
 
 /** Generates the university for `options` and loads it; refuses when the bench platform exists. */
 export async function seedLarge(database: Database, options: SeedOptions, log: (line: string) => void = () => undefined): Promise<SeedReport> {
@@ -103,6 +118,7 @@ export async function seedLarge(database: Database, options: SeedOptions, log: (
   const generateMs = performance.now() - started;
   log(`Generated ${count(rows.sessionSeries.length)} series and ${count(rows.occurrences.length)} occurrences in ${seconds(generateMs)}.`);
   const tables = await loadRows(database.db, rows, log);
+  const analyzeMs = await analyzeTables(database.db, log);
   return {
     platformId: rows.platforms[0]!.id!,
     courses: rows.courses.map((c) => ({ id: c.id!, contextId: c.contextId })),
@@ -111,10 +127,26 @@ export async function seedLarge(database: Database, options: SeedOptions, log: (
     series: rows.sessionSeries.length,
     occurrences: rows.occurrences.length,
     invitations: rows.seriesInvitees.length,
+    bookings: rows.tutorBookings.length,
+    availability: countAvailability(rows),
     ms: Math.round(performance.now() - started),
     generateMs: Math.round(generateMs),
     tables,
+    analyzeMs,
   };
+}
+
+/**
+ * Gives the planner statistics on what was just loaded. A server's autovacuum would gather them
+ * some minutes later (when it is on: it is off on some servers, and PGlite has none); without them
+ * the planner guesses, and the busy-time queries took four times as long in the bench.
+ */
+async function analyzeTables(db: Db, log: (line: string) => void): Promise<number> {
+  const started = performance.now();
+  await db.execute(sql`analyze`);
+  const ms = Math.round(performance.now() - started);
+  log(`  ${'(analyze)'.padEnd(23)} ${''.padStart(14)}  ${seconds(ms).padStart(7)}`);
+  return ms;
 }
 
 /**
@@ -131,7 +163,7 @@ export async function deleteSeed(database: Database, platform: Platform = DEFAUL
   if (!platformId) return false;
   const platformCourses = db.select({ id: courses.id }).from(courses).where(eq(courses.platformId, platformId));
   await db.delete(sessionSeries).where(inArray(sessionSeries.courseId, platformCourses));
-  await db.execute(sql`vacuum session_series, rsvps`);
+  await db.execute(sql`vacuum session_series, rsvps, tutor_bookings`);
   await db.delete(platforms).where(eq(platforms.id, platformId));
   return true;
 }
@@ -196,6 +228,9 @@ interface Rows {
   seriesInvitees: Row<typeof seriesInvitees>[];
   occurrences: Row<typeof occurrences>[];
   rsvps: Row<typeof rsvps>[];
+  tutorBookings: Row<typeof tutorBookings>[];
+  availabilityHours: Row<typeof availabilityHours>[];
+  availabilityExceptions: Row<typeof availabilityExceptions>[];
 }
 
 interface Generator {
@@ -208,6 +243,11 @@ interface Generator {
   catalogue: Catalogue;
   pickZone: () => string;
   pickHour: () => number;
+  /** Each tutor's booked time, so that nobody is booked twice at once. */
+  ledger: BookingLedger;
+  /** Everyone who may set availability up. */
+  tutors: Person[];
+  students: Person[];
 }
 
 function generateUniversity(options: SeedOptions, platform: Platform): Rows {
@@ -217,7 +257,7 @@ function generateUniversity(options: SeedOptions, platform: Platform): Rows {
     platforms: [{ id: platformId, issuer: platform.issuer, clientId: platform.clientId, name: 'Bench University LMS', ...placeholderEndpoints(platform.issuer) }],
     deployments: [{ platformId, deploymentId: platform.deploymentId }],
     courses: [], users: [], memberships: [], tags: [], userExpertiseTags: [], sessionSeries: [], seriesTags: [],
-    sessionResources: [], seriesInvitees: [], occurrences: [], rsvps: [],
+    sessionResources: [], seriesInvitees: [], occurrences: [], rsvps: [], tutorBookings: [], availabilityHours: [], availabilityExceptions: [],
   };
   const random = createRandom(options.seed);
   const pickZone = weightedPicker(random, ZONES.map(([, weight]) => weight));
@@ -227,10 +267,14 @@ function generateUniversity(options: SeedOptions, platform: Platform): Rows {
     catalogue: addTagCatalogue(ids, platformId, rows),
     pickZone: () => ZONES[pickZone()]![0],
     pickHour: () => FIRST_HOUR + pickHour(),
+    ledger: new BookingLedger(),
+    tutors: [],
+    students: [],
   };
   const plans = addCourses(gen);
   addPeople(gen, plans);
   addSessions(gen, plans);
+  addAvailability(gen);
   return rows;
 }
 
@@ -271,14 +315,20 @@ function addCourses(gen: Generator): CoursePlan[] {
   return plans;
 }
 
-function addUser(gen: Generator, sub: string): Person {
+function addUser(gen: Generator, sub: string, meetingUrl: string | null = null): Person {
   const { random, ids, rows, platformId } = gen;
   const givenName = random.pick(GIVEN_NAMES);
   const familyName = random.pick(FAMILY_NAMES);
   const zone = gen.pickZone();
   const id = ids.uuid();
-  rows.users.push({ id, platformId, sub, name: `${givenName} ${familyName}`, givenName, familyName, email: `${sub}@bench.tutorkit.test`, timeZone: zone });
+  rows.users.push({ id, platformId, sub, name: `${givenName} ${familyName}`, givenName, familyName, email: `${sub}@bench.tutorkit.test`, timeZone: zone, meetingUrl });
   return { id, sub, zone };
+}
+
+/** Most tutors have a video meeting room of their own: a personal link or a meeting number. */
+function tutorMeetingUrl(random: Random, sub: string): string | null {
+  if (!random.chance(0.6)) return null;
+  return random.chance(0.5) ? `https://meet.bench.tutorkit.test/${sub}` : `https://video.bench.tutorkit.test/j/${random.int(100_000_000, 999_999_999)}`;
 }
 
 function addMembership(gen: Generator, courseId: string, userId: string, role: Role): void {
@@ -299,13 +349,15 @@ function addPeople(gen: Generator, plans: CoursePlan[]): void {
   };
   for (let s = 1; s <= options.students; s++) {
     const student = addUser(gen, `student-${s}`);
+    gen.students.push(student);
     for (const plan of chooseCourses(random.int(2, 4))) {
       plan.students.push(student.id);
       addMembership(gen, plan.id, student.id, 'student');
     }
   }
   for (let t = 1; t <= options.tutors; t++) {
-    const tutor = addUser(gen, `tutor-${t}`);
+    const tutor = addUser(gen, `tutor-${t}`, tutorMeetingUrl(random, `tutor-${t}`));
+    gen.tutors.push(tutor);
     const taught = chooseCourses(random.int(1, 3), (t - 1) % plans.length);
     for (const plan of taught) {
       plan.tutors.push(tutor);
@@ -326,22 +378,11 @@ function addExpertise(gen: Generator, tutorId: string, taught: CoursePlan[]): vo
 
 // ---- Sessions ---------------------------------------------------------------------------------
 
-type Kind = 'weekly' | 'exam' | 'one-off';
-
-interface SeriesPlan {
-  kind: Kind;
-  name: string;
-  startDate: string;
-  startTime: string;
-  durationMinutes: number;
-  repeat: RepeatRule;
-  topic: TopicTag;
-}
-
 /**
  * Lays sessions until the occurrence budget is spent. Term-long weekly series carry the bulk;
  * exam-week series and one-offs pile up in weeks 7, 14 and 15 of each term. The last series is
- * cut to the occurrences left, so the total is exactly what was asked.
+ * cut to the occurrences left, so the total is exactly what was asked. A series no tutor of the
+ * course has time for is dropped, and another one is drawn.
  */
 function addSessions(gen: Generator, plans: CoursePlan[]): void {
   const { random, options } = gen;
@@ -363,31 +404,134 @@ function addSessions(gen: Generator, plans: CoursePlan[]): void {
   }
 }
 
-function addSeries(gen: Generator, plan: CoursePlan, series: SeriesPlan, window: { from: Date; to: Date }, budget: number): number {
+function planSeries(gen: Generator, kind: Kind, term: Term, label: string, topic: TopicTag): SeriesPlan {
+  const { random } = gen;
+  const startTime = `${String(gen.pickHour()).padStart(2, '0')}:${random.chance(0.7) ? '00' : '30'}`;
+  return { kind, startTime, topic, ...planShape(random, kind, term, label, topic) };
+}
+
+function addSeries(gen: Generator, plan: CoursePlan, series: SeriesPlan, window: Window, budget: number): number {
   const { random, ids, rows } = gen;
-  const tutors = random.sample(plan.tutors, random.int(1, 2));
-  const creator = tutors[0] ?? plan.instructor;
-  const timing = { ...series, zone: creator.zone };
-  let meetings = expandOccurrences(timing, window);
-  if (meetings.length === 0) return 0;
-  if (meetings.length > budget) {
-    meetings = meetings.slice(0, budget);
-    if (timing.repeat.freq !== 'none') timing.repeat = { ...timing.repeat, end: { type: 'count', count: budget } };
-  }
+  const staffing = staffSeries(gen, plan, series, window, budget);
+  if (!staffing) return 0;
+  const { tutors, timing, meetings } = staffing;
   const id = ids.uuid();
   rows.sessionSeries.push({
-    id, courseId: plan.id, createdBy: creator.id, name: series.name, description: describeSeries(series),
+    id, courseId: plan.id, createdBy: tutors[0]!.id, name: series.name, description: describeSeries(series),
     timeZone: timing.zone, startDate: timing.startDate, startTime: timing.startTime, durationMinutes: timing.durationMinutes,
     repeat: timing.repeat, invitedOnly: random.chance(series.kind === 'one-off' ? 0.8 : 0.4),
     meetingUrl: random.chance(0.6) ? `https://meet.bench.tutorkit.test/${id.slice(0, 8)}` : null, autoResources: random.chance(0.2),
   });
   const students = random.sample(plan.students, random.int(3, 12));
-  for (const tutor of tutors.length > 0 ? tutors : [plan.instructor]) rows.seriesInvitees.push({ seriesId: id, courseId: plan.id, userId: tutor.id, role: 'tutor' });
+  for (const tutor of tutors) rows.seriesInvitees.push({ seriesId: id, courseId: plan.id, userId: tutor.id, role: 'tutor' });
   for (const userId of students) rows.seriesInvitees.push({ seriesId: id, courseId: plan.id, userId, role: 'student' });
   addSeriesTags(gen, plan, id, series);
   addResources(gen, plan, id);
-  addOccurrences(gen, plan.id, id, meetings, students, window);
+  addOccurrences(gen, { courseId: plan.id, seriesId: id, tutors, students }, staffing, window);
   return meetings.length;
+}
+
+type Window = { from: Date; to: Date };
+
+interface Staffing {
+  /** The first one is stored as the series' creator (the zone stays the planner's, who may be another tutor). */
+  tutors: Person[];
+  timing: SeriesTiming;
+  meetings: Meeting[];
+  /** Indexes of the meetings the first tutor already had another session at: cancelled. */
+  away: Set<number>;
+}
+
+/**
+ * Who runs a series. One of the course's tutors (its instructor when it has none) plans it in
+ * their zone; then the tutors are asked, the planner first and the others nearest in zone first:
+ * the first one free for every meeting takes it, and one time in two a second tutor who is free
+ * too joins. When nobody is free, the least busy tutor takes it and the meetings they are busy
+ * for are cancelled, as long as that is under a quarter of them; otherwise nobody runs it (null).
+ */
+function staffSeries(gen: Generator, plan: CoursePlan, series: SeriesPlan, window: Window, budget: number): Staffing | null {
+  const { random, ledger } = gen;
+  const candidates = plan.tutors.length > 0 ? random.sample(plan.tutors, plan.tutors.length) : [plan.instructor];
+  const home = standardOffset(candidates[0]!.zone);
+  candidates.sort((a, b) => Math.abs(standardOffset(a.zone) - home) - Math.abs(standardOffset(b.zone) - home));
+  const wanted = random.int(1, 2);
+  // Laid once: expanding a rule is most of the seed's generating time.
+  const { timing, meetings } = laySeries(series, candidates[0]!.zone, window, budget);
+  if (meetings.length === 0) return null;
+  let first: { tutor: Person; clashes: number[] } | undefined;
+  for (const tutor of candidates) {
+    const clashes = ledger.clashes(tutor.id, meetings);
+    if (!first || clashes.length < first.clashes.length) first = { tutor, clashes };
+    if (clashes.length === 0) break;
+  }
+  if (first!.clashes.length > 0 && first!.clashes.length * 4 >= meetings.length) return null;
+  const away = new Set(first!.clashes);
+  const tutors = [first!.tutor];
+  for (const tutor of candidates) {
+    if (tutors.length >= wanted) break;
+    if (tutor !== first!.tutor && ledger.clashes(tutor.id, meetings).every((i) => away.has(i))) tutors.push(tutor);
+  }
+  return { tutors, timing, meetings, away };
+}
+
+const offsets = new Map<string, number>();
+
+/** A zone's offset from UTC in January, in minutes: how far apart two tutors live. */
+function standardOffset(zone: string): number {
+  let offset = offsets.get(zone);
+  if (offset === undefined) offsets.set(zone, (offset = DateTime.fromISO('2026-01-15T12:00:00Z', { zone }).offset));
+  return offset;
+}
+
+/** The series' meetings in `zone` within the seeded years, cut to the occurrences left. */
+function laySeries(series: SeriesPlan, zone: string, window: Window, budget: number): { timing: SeriesTiming; meetings: Meeting[] } {
+  const timing: SeriesTiming = { startDate: series.startDate, startTime: series.startTime, durationMinutes: series.durationMinutes, repeat: series.repeat, zone };
+  let meetings = expandOccurrences(timing, window);
+  if (meetings.length > budget) {
+    meetings = meetings.slice(0, budget);
+    if (timing.repeat.freq !== 'none') timing.repeat = { ...timing.repeat, end: { type: 'count', count: budget } };
+  }
+  return { timing, meetings };
+}
+
+/**
+ * Each tutor's booked time as 15-minute slots. Sessions start on the hour or the half hour and
+ * last whole quarters, in zones a whole number of hours from UTC, so slots are exact; a session
+ * off the grid would take every slot it touches, which can only refuse more, never allow an overlap.
+ */
+class BookingLedger {
+  readonly #slots = new Map<string, Set<number>>();
+
+  /** The indexes of `meetings` that overlap a session `tutorId` is already booked for. */
+  clashes(tutorId: string, meetings: Meeting[]): number[] {
+    const taken = this.#slots.get(tutorId);
+    if (!taken) return [];
+    const found: number[] = [];
+    meetings.forEach((meeting, index) => {
+      const [first, end] = slotsOf(meeting);
+      for (let slot = first; slot < end; slot++) {
+        if (taken.has(slot)) {
+          found.push(index);
+          return;
+        }
+      }
+    });
+    return found;
+  }
+
+  book(tutorId: string, meeting: Meeting): void {
+    let taken = this.#slots.get(tutorId);
+    if (!taken) this.#slots.set(tutorId, (taken = new Set()));
+    const [first, end] = slotsOf(meeting);
+    for (let slot = first; slot < end; slot++) taken.add(slot);
+  }
+}
+
+const SLOT_MS = 15 * 60_000;
+
+/** The 15-minute slots a meeting touches: [first, end). */
+function slotsOf(meeting: Meeting): [number, number] {
+  return [Math.floor(meeting.start.getTime() / SLOT_MS), Math.ceil(meeting.end.getTime() / SLOT_MS)];
 }
 
 function addSeriesTags(gen: Generator, plan: CoursePlan, seriesId: string, series: SeriesPlan): void {
@@ -412,215 +556,100 @@ function addResources(gen: Generator, plan: CoursePlan, seriesId: string): void 
 }
 
 /**
- * A few occurrences are cancelled; some students RSVP'd to the ones before the seed's "today"
- * (the middle of the seeded years: fixed, so re-runs agree whatever the real date).
+ * The meetings the tutor was away for, and a few more, are cancelled; every other one books its
+ * tutors. Some students RSVP'd to the ones before the seed's "today" (the middle of the seeded
+ * years: fixed, so re-runs agree whatever the real date).
  */
-function addOccurrences(gen: Generator, courseId: string, seriesId: string, meetings: { start: Date; end: Date }[], students: string[], window: { from: Date; to: Date }) {
-  const { random, ids, rows } = gen;
+function addOccurrences(gen: Generator, series: { courseId: string; seriesId: string; tutors: Person[]; students: string[] }, staffing: Staffing, window: Window) {
+  const { random, ids, rows, ledger } = gen;
+  const { courseId, seriesId, tutors, students } = series;
   const today = (window.from.getTime() + window.to.getTime()) / 2;
-  for (const meeting of meetings) {
+  staffing.meetings.forEach((meeting, index) => {
     const id = ids.uuid();
-    const cancelled = random.chance(0.015);
+    const cancelled = random.chance(0.015) || staffing.away.has(index);
     rows.occurrences.push({ id, seriesId, courseId, startsAt: meeting.start, endsAt: meeting.end, originalStartsAt: meeting.start, status: cancelled ? 'cancelled' : 'scheduled' });
-    if (cancelled || meeting.start.getTime() >= today || students.length === 0 || !random.chance(0.35)) continue;
+    if (cancelled) return;
+    for (const tutor of tutors) {
+      ledger.book(tutor.id, meeting);
+      rows.tutorBookings.push({ occurrenceId: id, tutorId: tutor.id, seriesId, startsAt: meeting.start, endsAt: meeting.end });
+    }
+    if (meeting.start.getTime() >= today || students.length === 0 || !random.chance(0.35)) return;
     for (const userId of random.sample(students, random.int(1, Math.min(4, students.length)))) {
       const response = random.chance(0.7) ? 'going' : random.chance(0.5) ? 'maybe' : 'declined';
       const respondedAt = new Date(meeting.start.getTime() - random.int(1, 72) * 3_600_000);
       rows.rsvps.push({ occurrenceId: id, userId, courseId, response, respondedAt });
     }
-  }
+  });
 }
 
-// ---- Calendar and series shapes ---------------------------------------------------------------
+// ---- Availability -----------------------------------------------------------------------------
 
-interface Term {
-  /** Monday of the term's first week, as a floating local date. */
-  start: DateTime;
-  weeks: number;
-  examWeeks: number[];
-  /** How much tutoring the term gets: summer is quiet. */
-  weight: number;
-}
+const DAY_MS = 86_400_000;
 
-// Weeks counted from the seed's start date; 52-week years keep every term starting on the same weekday.
-const TERM_SHAPES = [
-  { offsetWeeks: 0, weeks: 15, examWeeks: [7, 14, 15], weight: 1 }, // spring
-  { offsetWeeks: 20, weeks: 8, examWeeks: [4, 8], weight: 0.15 }, // summer
-  { offsetWeeks: 33, weeks: 15, examWeeks: [7, 14, 15], weight: 1 }, // fall
-];
-
-function buildCalendar(startDate: string, years: number): { terms: Term[]; window: { from: Date; to: Date } } {
-  const first = DateTime.fromISO(startDate, { zone: 'utc' });
-  const terms = Array.from({ length: years }, (_, year) =>
-    TERM_SHAPES.map(({ offsetWeeks, ...shape }) => ({ ...shape, start: first.plus({ weeks: 52 * year + offsetWeeks }) })),
-  ).flat();
-  return { terms, window: { from: first.toJSDate(), to: first.plus({ years }).toJSDate() } };
-}
-
-const WORKDAYS: Weekday[] = ['MO', 'TU', 'WE', 'TH', 'FR'];
-const DAY_PAIRS: Weekday[][] = [['MO', 'WE'], ['TU', 'TH'], ['WE', 'FR'], ['MO', 'TH'], ['TU', 'FR']];
-const ALL_DAYS: Weekday[] = [...WORKDAYS, 'SA', 'SU'];
-// Tutoring from 8:00 to 20:00 local, busiest in the afternoon.
-const FIRST_HOUR = 8;
-const HOUR_WEIGHTS = [1, 2, 3, 3, 3, 3, 4, 4, 4, 3, 3, 2, 1];
-
-/** The local date of `day` (0 = Monday) in 1-based `week` of a term. */
-function dayOf(term: Term, week: number, day: number): string {
-  return term.start.plus({ weeks: week - 1, days: day }).toISODate()!;
-}
-
-function planSeries(gen: Generator, kind: Kind, term: Term, label: string, topic: TopicTag): SeriesPlan {
+/**
+ * Weekly hours for 85% of tutors and 30% of students, in their own zone, and a few dates that
+ * differ. A tutor who runs sessions gets hours drawn around them (hoursAround); students and
+ * idle tutors pick one of the common weekly patterns.
+ */
+function addAvailability(gen: Generator): void {
   const { random } = gen;
-  const startTime = `${String(gen.pickHour()).padStart(2, '0')}:${random.chance(0.7) ? '00' : '30'}`;
-  const shape = kind === 'weekly' ? planWeekly(random, term, label, topic) : kind === 'exam' ? planExam(random, term, label, topic) : planOneOff(random, term, label, topic);
-  return { kind, startTime, topic, ...shape };
-}
-
-type Shape = Pick<SeriesPlan, 'name' | 'startDate' | 'durationMinutes' | 'repeat'>;
-
-/** A study group from the first weeks of term to its end (sometimes stopping early). */
-function planWeekly(random: Random, term: Term, label: string, topic: TopicTag): Shape {
-  const firstWeek = random.pick([1, 1, 1, 2, 2, 3]);
-  const days = random.chance(0.55) ? [random.pick(WORKDAYS)] : random.pick(DAY_PAIRS);
-  const lastWeek = random.chance(0.2) ? random.int(Math.min(term.weeks, firstWeek + 4), term.weeks) : term.weeks;
-  return {
-    name: random.pick([`${label} study group`, `${label} weekly review`, `${topic.name} drop-in`, `${label} problem-solving session`, `${topic.name} workshop`]),
-    startDate: dayOf(term, firstWeek, WORKDAYS.indexOf(days[0]!)),
-    durationMinutes: random.pick([45, 60, 60, 60, 90, 90, 120]),
-    repeat: { freq: 'weekly', interval: 1, weekdays: days, end: { type: 'until', date: dayOf(term, lastWeek, 6) } },
-  };
-}
-
-/** Review sessions in an exam week: a run of days, Monday-Wednesday-Friday, or a single one. */
-function planExam(random: Random, term: Term, label: string, topic: TopicTag): Shape {
-  const week = random.pick(term.examWeeks);
-  const exam = week > term.weeks * 0.6 ? 'final exam' : 'midterm';
-  const about = topic.name === 'Exam preparation' ? '' : `: ${topic.name}`;
-  const name = random.pick([`${label} ${exam} review`, `${label} ${exam} prep${about}`, `${label} ${exam} Q&A`]);
-  const durationMinutes = random.pick([60, 90, 120, 120]);
-  const shape = random.next();
-  if (shape < 0.45) {
-    return { name, durationMinutes, startDate: dayOf(term, week, random.int(0, 1)), repeat: { freq: 'daily', interval: 1, end: { type: 'count', count: random.int(3, 5) } } };
+  const pickPattern = weightedPicker(random, WEEK_PATTERNS.map((p) => p.weight));
+  const patternFor = () => patternHours(random, WEEK_PATTERNS[pickPattern()]!.ranges);
+  const booked = new Map<string, Meeting[]>();
+  for (const b of gen.rows.tutorBookings) {
+    let list = booked.get(b.tutorId);
+    if (!list) booked.set(b.tutorId, (list = []));
+    list.push({ start: b.startsAt, end: b.endsAt });
   }
-  if (shape < 0.8) {
-    // Through the next week too when that is also an exam week (finals run two weeks).
-    const count = term.examWeeks.includes(week + 1) ? 6 : 3;
-    return { name, durationMinutes, startDate: dayOf(term, week, 0), repeat: { freq: 'weekly', interval: 1, weekdays: ['MO', 'WE', 'FR'], end: { type: 'count', count } } };
+  for (const tutor of gen.tutors) {
+    if (!random.chance(0.85)) continue;
+    const meetings = booked.get(tutor.id) ?? [];
+    const hours = meetings.length >= 10 ? hoursAround(random, meetings, tutor.zone) : patternFor();
+    addHours(gen, tutor, hours, random.int(0, 4));
   }
-  return { name, durationMinutes, startDate: dayOf(term, week, random.int(0, 4)), repeat: { freq: 'none' } };
+  for (const student of gen.students) {
+    if (random.chance(0.3)) addHours(gen, student, patternFor(), random.pick([0, 0, 1, 1, 2]));
+  }
 }
 
-/** A single session: half of them in exam weeks, a few at weekends. */
-function planOneOff(random: Random, term: Term, label: string, topic: TopicTag): Shape {
-  const week = random.chance(0.5) ? random.pick(term.examWeeks) : random.int(1, term.weeks);
-  const day = ALL_DAYS.indexOf(random.chance(0.9) ? random.pick(WORKDAYS) : random.pick(['SA', 'SU'] as Weekday[]));
-  return {
-    name: random.pick([`${topic.name} one-on-one`, `${label}: ${topic.name} help`, `${topic.name} Q&A`, `${label} drop-in`]),
-    startDate: dayOf(term, week, day),
-    durationMinutes: random.pick([30, 45, 60, 60]),
-    repeat: { freq: 'none' },
-  };
+/** Stores a person's weekly hours and `exceptions` dates that differ (see addException). */
+function addHours(gen: Generator, person: Person, hours: Hours[], exceptions: number): void {
+  const { ids, rows } = gen;
+  for (const h of [...hours].sort((a, b) => a.weekday - b.weekday || a.start - b.start)) {
+    rows.availabilityHours.push({ id: ids.uuid(), userId: person.id, weekday: h.weekday, startTime: clockTime(h.start), endTime: clockTime(h.end), timeZone: person.zone });
+  }
+  const first = Date.parse(`${gen.options.startDate}T00:00:00Z`);
+  const dates = new Set<number>();
+  while (dates.size < exceptions) dates.add(first + gen.random.int(0, gen.options.years * 364 - 1) * DAY_MS);
+  for (const day of [...dates].sort((a, b) => a - b)) addException(gen, person, hours, day);
 }
 
-function describeSeries(series: SeriesPlan): string {
-  const topic = series.topic.name.toLowerCase();
-  if (series.kind === 'weekly') return `A weekly session on ${topic}. Bring your questions and your notes.`;
-  if (series.kind === 'exam') return `Getting ready for the exam: past papers, ${topic === 'exam preparation' ? 'revision plans' : topic} and the questions you are stuck on.`;
-  return `A short session on ${topic}.`;
+/**
+ * One date that differs from the week, entered some days ahead: a day off on a day the person
+ * usually has hours (mostly), or extra hours: two hours after their usual end, or before their
+ * usual start, or 10:00-14:00 on a day they have none.
+ */
+function addException(gen: Generator, person: Person, hours: Hours[], day: number): void {
+  const { random, ids, rows } = gen;
+  const weekday = ((new Date(day).getUTCDay() + 6) % 7) + 1;
+  const usual = hours.filter((h) => h.weekday === weekday);
+  const latest = Math.max(...usual.map((h) => h.end));
+  const earliest = Math.min(...usual.map((h) => h.start));
+  let extra: [number, number] | null = null;
+  if (usual.length === 0) extra = [600, 840];
+  else if (!random.chance(0.6)) extra = latest <= 1320 ? [latest, latest + 120] : earliest >= 120 ? [earliest - 120, earliest] : null;
+  rows.availabilityExceptions.push({
+    id: ids.uuid(), userId: person.id, date: new Date(day).toISOString().slice(0, 10), kind: extra ? 'extra_hours' : 'day_off',
+    startTime: extra ? clockTime(extra[0]) : null, endTime: extra ? clockTime(extra[1]) : null, timeZone: person.zone,
+    createdAt: new Date(day - random.int(1, 30) * DAY_MS + 12 * 3_600_000),
+  });
 }
 
-// ---- Word lists -------------------------------------------------------------------------------
-
-interface Department {
-  code: string;
-  /** Course numbers and titles, easiest first: the first courses seeded are intro courses. */
-  courses: [number, string][];
-  topics: string[];
+function countAvailability(rows: Rows): SeedSummary['availability'] {
+  return { people: new Set(rows.availabilityHours.map((h) => h.userId)).size, hours: rows.availabilityHours.length, exceptions: rows.availabilityExceptions.length };
 }
-
-interface TopicTag {
-  id: string;
-  name: string;
-}
-
-interface Catalogue {
-  programs: TopicTag[];
-  gradeLevels: TopicTag[];
-  /** Most popular first: "Exam preparation" is the topic most sessions carry. */
-  generalTopics: TopicTag[];
-  departmentTopics: Map<string, TopicTag[]>;
-}
-
-const DEPARTMENTS: Department[] = [
-  { code: 'BIO', courses: [[101, 'Introduction to Biology'], [110, 'Human Anatomy and Physiology'], [210, 'Cell Biology'], [230, 'Genetics'], [320, 'Microbiology'], [340, 'Ecology'], [410, 'Molecular Biology']], topics: ['Cell structure', 'Genetics problems', 'Lab reports', 'Evolution'] },
-  { code: 'MATH', courses: [[101, 'College Algebra'], [151, 'Calculus I'], [221, 'Calculus II'], [231, 'Linear Algebra'], [310, 'Differential Equations'], [340, 'Real Analysis'], [410, 'Abstract Algebra']], topics: ['Algebra', 'Derivatives', 'Integration', 'Proofs', 'Matrices'] },
-  { code: 'CHEM', courses: [[101, 'General Chemistry I'], [102, 'General Chemistry II'], [221, 'Organic Chemistry I'], [222, 'Organic Chemistry II'], [310, 'Physical Chemistry'], [420, 'Biochemistry']], topics: ['Stoichiometry', 'Reaction mechanisms', 'Thermodynamics', 'Spectroscopy'] },
-  { code: 'PSYC', courses: [[101, 'Introduction to Psychology'], [210, 'Research Methods in Psychology'], [230, 'Developmental Psychology'], [310, 'Cognitive Psychology'], [350, 'Abnormal Psychology']], topics: ['Research design', 'APA style', 'Memory and cognition'] },
-  { code: 'CS', courses: [[101, 'Introduction to Programming'], [150, 'Data Structures'], [250, 'Algorithms'], [310, 'Databases'], [340, 'Operating Systems'], [420, 'Machine Learning']], topics: ['Debugging', 'Recursion', 'Big-O analysis', 'SQL'] },
-  { code: 'ENGL', courses: [[101, 'College Writing'], [102, 'Writing About Literature'], [210, 'British Literature'], [220, 'American Literature'], [330, 'Shakespeare'], [410, 'Literary Theory']], topics: ['Thesis statements', 'Citations', 'Close reading', 'Grammar'] },
-  { code: 'STAT', courses: [[101, 'Introduction to Statistics'], [201, 'Probability'], [301, 'Regression Analysis'], [350, 'Bayesian Statistics']], topics: ['Hypothesis testing', 'Probability distributions', 'Confidence intervals', 'R programming'] },
-  { code: 'ECON', courses: [[101, 'Principles of Microeconomics'], [102, 'Principles of Macroeconomics'], [210, 'Intermediate Microeconomics'], [301, 'Econometrics'], [340, 'International Trade']], topics: ['Supply and demand', 'Elasticity', 'Market structures'] },
-  { code: 'PHYS', courses: [[151, 'Physics I: Mechanics'], [152, 'Physics II: Electricity and Magnetism'], [250, 'Modern Physics'], [310, 'Classical Mechanics'], [420, 'Quantum Mechanics']], topics: ['Kinematics', 'Electromagnetism', 'Free-body diagrams'] },
-  { code: 'HIST', courses: [[101, 'World History to 1500'], [102, 'World History since 1500'], [210, 'United States History'], [320, 'Modern Europe']], topics: ['Primary sources', 'Historical argument'] },
-  { code: 'SPAN', courses: [[101, 'Elementary Spanish I'], [102, 'Elementary Spanish II'], [201, 'Intermediate Spanish'], [310, 'Spanish Conversation']], topics: ['Verb conjugation', 'Conversation practice', 'Vocabulary'] },
-  { code: 'BUS', courses: [[101, 'Introduction to Business'], [210, 'Financial Accounting'], [220, 'Managerial Accounting'], [310, 'Corporate Finance'], [340, 'Marketing Management']], topics: ['Financial statements', 'Case analysis', 'Spreadsheet modelling'] },
-  { code: 'PHIL', courses: [[101, 'Introduction to Philosophy'], [120, 'Logic and Critical Thinking'], [210, 'Ethics'], [320, 'Philosophy of Mind']], topics: ['Formal logic', 'Argument analysis', 'Ethical theories'] },
-  { code: 'NURS', courses: [[110, 'Foundations of Nursing'], [210, 'Pharmacology'], [310, 'Pathophysiology']], topics: ['Dosage calculation', 'Care plans'] },
-];
-
-// Intro courses of every department first, then the second course of each, and so on.
-const COURSE_CATALOGUE = Array.from({ length: Math.max(...DEPARTMENTS.map((d) => d.courses.length)) }, (_, rank) =>
-  DEPARTMENTS.flatMap((department) => {
-    const course = department.courses[rank];
-    return course ? [{ department, number: course[0], title: course[1] }] : [];
-  }),
-).flat();
-
-/** The n-th course (0-based); past the catalogue's end, courses come back as further sections. */
-function courseAt(index: number) {
-  const course = COURSE_CATALOGUE[index % COURSE_CATALOGUE.length]!;
-  return { ...course, section: Math.floor(index / COURSE_CATALOGUE.length) + 1 };
-}
-
-const GENERAL_TOPICS = ['Exam preparation', 'Homework help', 'Study skills', 'Problem sets', 'Essay writing', 'Note-taking', 'Time management', 'Presentation skills', 'Group projects', 'Test anxiety'];
-const PROGRAMS = ['Honors College', 'STEM Scholars', 'First-Generation Students', 'Student Athletes', 'Pre-Med', 'Engineering', 'Nursing', 'Business School', 'International Students', 'Adult Learners'];
-const GRADE_LEVELS = ['First year', 'Second year', 'Third year', 'Fourth year', 'Graduate'];
-
-/** A department's topics, the top ones far more often than the tail ("popular topics"). */
-function topicPickerFor(random: Random, department: Department, catalogue: Catalogue): () => TopicTag {
-  const own = catalogue.departmentTopics.get(department.code) ?? [];
-  const candidates = [...own, ...catalogue.generalTopics];
-  const weights = [...own.map((_, rank) => 3 / (rank + 1)), ...catalogue.generalTopics.map((_, rank) => 4 / Math.pow(rank + 1, 1.3))];
-  const pick = weightedPicker(random, weights);
-  return () => candidates[pick()]!;
-}
-
-const ZONES: [string, number][] = [
-  ['America/New_York', 35], ['America/Chicago', 20], ['America/Denver', 8], ['America/Los_Angeles', 17],
-  ['Europe/London', 8], ['Europe/Berlin', 7], ['Europe/Madrid', 5],
-];
-
-const GIVEN_NAMES = [
-  'Olivia', 'Liam', 'Emma', 'Noah', 'Amelia', 'Oliver', 'Sophia', 'Elijah', 'Charlotte', 'Mateo', 'Ava', 'Lucas', 'Mia', 'Levi',
-  'Isabella', 'Ethan', 'Aisha', 'Mohammed', 'Priya', 'Arjun', 'Mei', 'Wei', 'Yuki', 'Haruto', 'Fatima', 'Omar', 'Chloe', 'Kwame',
-  'Amara', 'Chidi', 'Sofia', 'Diego', 'Valentina', 'Santiago', 'Hannah', 'Jonas', 'Lena', 'Lukas', 'Maya', 'Daniel', 'Grace',
-  'Samuel', 'Zoe', 'Benjamin', 'Leila', 'Ibrahim', 'Nora', 'Finn', 'Ines', 'Tomás', 'Anika', 'Ravi', 'Hana', 'Min-jun', 'Seo-yeon',
-  'Camila', 'Gabriel', 'Elena', 'Mateus', 'Aaliyah', 'Jamal', 'Siobhan', 'Connor', 'Freya', 'Oscar', 'Ingrid', 'Nikolai', 'Zainab',
-];
-const FAMILY_NAMES = [
-  'Smith', 'Johnson', 'Williams', 'Brown', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Wilson',
-  'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Nguyen', 'Kim', 'Park', 'Chen', 'Wang', 'Li', 'Zhang',
-  'Patel', 'Shah', 'Singh', 'Khan', 'Ali', 'Hassan', 'Okafor', 'Mensah', 'Adeyemi', 'Tanaka', 'Sato', 'Suzuki', 'Müller',
-  'Schmidt', 'Schneider', 'Fischer', 'Rossi', 'Russo', 'Bianchi', 'Dubois', 'Moreau', 'Fernández', 'González', 'Silva', 'Santos',
-  "O'Connor", 'Murphy', 'Kelly', 'Novak', 'Kowalski', 'Johansson', 'Andersen', 'Ivanova', 'Cohen', 'Levi', 'Haddad', 'Ramírez',
-];
-
-const BEFORE_RESOURCES = ['Practice problems', 'Lecture notes', 'Study guide', 'Worked solutions', 'Past exam paper', 'Reading list', 'Formula sheet'];
-const EXIT_RESOURCES = ['Session feedback survey', 'Follow-up exercises', 'Answers to the practice problems'];
 
 // ---- Loading ----------------------------------------------------------------------------------
-
-type Executor = Pick<Db, 'execute'>;
 
 /** Loads every table in one transaction, in foreign-key order, timing each. */
 async function loadRows(db: Db, rows: Rows, log: (line: string) => void): Promise<TableTiming[]> {
@@ -631,7 +660,7 @@ async function loadRows(db: Db, rows: Rows, log: (line: string) => void): Promis
       await insertInChunks(tx, table, list);
       const ms = Math.round(performance.now() - started);
       tables.push({ table: name, rows: list.length, ms });
-      log(`  ${name.padEnd(20)} ${count(list.length).padStart(9)} rows  ${seconds(ms).padStart(7)}`);
+      log(`  ${name.padEnd(23)} ${count(list.length).padStart(9)} rows  ${seconds(ms).padStart(7)}`);
     };
     await load('platforms', platforms, rows.platforms);
     await load('deployments', deployments, rows.deployments);
@@ -640,51 +669,18 @@ async function loadRows(db: Db, rows: Rows, log: (line: string) => void): Promis
     await load('memberships', memberships, rows.memberships);
     await load('tags', tags, rows.tags);
     await load('user_expertise_tags', userExpertiseTags, rows.userExpertiseTags);
+    await load('availability_hours', availabilityHours, rows.availabilityHours);
+    await load('availability_exceptions', availabilityExceptions, rows.availabilityExceptions);
     await load('session_series', sessionSeries, rows.sessionSeries);
     await load('series_tags', seriesTags, rows.seriesTags);
     await load('session_resources', sessionResources, rows.sessionResources);
     await load('series_invitees', seriesInvitees, rows.seriesInvitees);
     await load('occurrences', occurrences, rows.occurrences);
     await load('rsvps', rsvps, rows.rsvps);
+    // Checked row by row against the exclusion constraint: the proof that nobody is double-booked.
+    await load('tutor_bookings', tutorBookings, rows.tutorBookings);
   });
   return tables;
-}
-
-/**
- * Inserts rows as one array per column: `insert ... select ... from unnest($1::uuid[], ...)`.
- * A statement has one parameter per column however many rows it carries, so it is cheap to
- * build, send and plan (a VALUES list of 5,000 rows costs ~35,000 parameter objects), and it
- * runs the same on PGlite and server PostgreSQL. Each array is sent as a text literal, so neither
- * driver's own array conversion is involved.
- */
-async function insertInChunks<T extends PgTable>(db: Executor, table: T, list: Row<T>[]): Promise<void> {
-  if (list.length === 0) return;
-  const first = list[0] as Record<string, unknown>;
-  const columns = Object.entries(getTableColumns(table)).filter(([key]) => key in first);
-  const names = sql.join(columns.map(([, column]) => sql.identifier(column.name)), sql`, `);
-  const aliases = sql.join(columns.map((_, i) => sql.identifier(`c${i}`)), sql`, `);
-  // An array column travels as an array of its rows' literals, cast back per row.
-  const picks = sql.join(columns.map(([, column], i) => (isArrayColumn(column) ? sql`${sql.identifier(`c${i}`)}::${sql.raw(column.getSQLType())}` : sql.identifier(`c${i}`))), sql`, `);
-  for (let i = 0; i < list.length; i += ROWS_PER_INSERT) {
-    const chunk = list.slice(i, i + ROWS_PER_INSERT) as Record<string, unknown>[];
-    const arrays = columns.map(([key, column]) => {
-      const literal = toArrayLiteral(chunk.map((row) => (row[key] == null ? null : column.mapToDriverValue(row[key]))));
-      return sql`${literal}::${sql.raw(isArrayColumn(column) ? 'text' : column.getSQLType())}[]`;
-    });
-    await db.execute(sql`insert into ${table} (${names}) select ${picks} from unnest(${sql.join(arrays, sql`, `)}) as u(${aliases})`);
-  }
-}
-
-const isArrayColumn = (column: PgColumn) => column.getSQLType().endsWith('[]');
-
-/** A PostgreSQL array literal: {"a","b",NULL}. Strings are quoted, so any text is safe in it. */
-function toArrayLiteral(values: unknown[]): string {
-  const items = values.map((value) => {
-    if (value === null || value === undefined) return 'NULL';
-    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-    return `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-  });
-  return `{${items.join(',')}}`;
 }
 
 // ---- Command line -----------------------------------------------------------------------------
@@ -761,10 +757,11 @@ async function main(): Promise<void> {
     }
     say(`Seeding ${where}.`);
     const report = await seedLarge(database, args.options, say);
-    say(`\nSeeded in ${seconds(report.ms)} (generating ${seconds(report.generateMs)}, loading ${seconds(report.ms - report.generateMs)}):`);
+    const loadMs = report.ms - report.generateMs - report.analyzeMs;
+    say(`\nSeeded in ${seconds(report.ms)} (generating ${seconds(report.generateMs)}, loading ${seconds(loadMs)}, analyzing ${seconds(report.analyzeMs)}):`);
     say(`  ${report.courses.length} courses, ${count(report.students)} students, ${count(report.tutors)} tutors, ${count(report.courses.length)} instructors`);
     say(`  ${count(report.series)} series, ${count(report.occurrences)} occurrences, ${count(report.invitations)} invitations`);
-    say('  Tutors\' availability is not seeded: it has no table yet.');
+    say(`  ${count(report.bookings)} tutor bookings, none overlapping; weekly hours for ${count(report.availability.people)} people (${count(report.availability.hours)} ranges, ${count(report.availability.exceptions)} dates that differ)`);
   } finally {
     await database.close();
   }

@@ -1,14 +1,15 @@
 // npm run bench -- [--quick] [--db pglite|postgres|both] [--pg-url URL] [--duration S]
-//   [--warmup S] [--connections N] [--scale X] [--scenario NAME ...]
+//   [--warmup S] [--connections N] [--scale X] [--calls N] [--scenario NAME ...]
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['http-bare', 'ltijs-bare', 'launch', 'calendar', 'session-page', 'save-session', 'scale-out'] as const;
+export const SCENARIOS = ['http-bare', 'ltijs-bare', 'launch', 'calendar', 'session-page', 'save-session', 'scale-out', 'assistant', 'conflict-check'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** Names that stand for several scenarios. */
 const GROUPS: Record<string, ScenarioName[]> = {
   references: ['http-bare', 'ltijs-bare'],
   pages: ['calendar', 'session-page'],
+  availability: ['assistant', 'conflict-check'],
   all: [...SCENARIOS],
 };
 
@@ -36,6 +37,8 @@ export interface BenchOptions {
   nodeEnv: 'production' | 'development';
   /** Write a V8 CPU profile of each TutorKit instance to bench/results/profiles/. */
   cpuProf: boolean;
+  /** Calls of each availability scenario: unmeasured, then measured. */
+  calls: { warmup: number; measured: number };
   /** Why a part of the suite does not run (no PostgreSQL, ...). */
   notes: string[];
 }
@@ -51,8 +54,10 @@ export const USAGE = `Usage: npm run bench -- [options]
   --scale X            size of the seeded data, times the default seed (default 1; quick 0.01)
   --node-env ENV       NODE_ENV of TutorKit: production (default, as deployed) or development
   --cpu-prof           write a CPU profile of each TutorKit instance to bench/results/profiles/
+  --calls N            measured calls of each availability scenario, after N/10 warm-up calls
+                       (default 200; quick 20)
   --scenario NAME      only this scenario, repeatable or comma-separated; the references its ratio
-                       needs run too. Names: ${SCENARIOS.join(', ')}, pages, references
+                       needs run too. Names: ${SCENARIOS.join(', ')}, pages, availability, references
   -h, --help           this text`;
 
 export class UsageError extends Error {}
@@ -70,6 +75,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv = process.env
         warmup: { type: 'string' },
         connections: { type: 'string' },
         scale: { type: 'string' },
+        calls: { type: 'string' },
         scenario: { type: 'string', multiple: true },
         'node-env': { type: 'string' },
         'cpu-prof': { type: 'boolean' },
@@ -123,6 +129,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv = process.env
     chosen.delete('scale-out');
     if (pgUrl) notes.push('The scale-out check needs server PostgreSQL (--db postgres or both): skipped.');
   }
+  const calls = Math.round(number('calls', values.calls, quick ? 20 : 200, 1));
   const nodeEnv = values['node-env'] ?? 'production';
   if (nodeEnv !== 'production' && nodeEnv !== 'development') throw new UsageError(`--node-env must be production or development (got ${nodeEnv})`);
   return {
@@ -136,6 +143,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv = process.env
     scenarios: SCENARIOS.filter((s) => chosen.has(s)),
     nodeEnv,
     cpuProf: values['cpu-prof'] ?? false,
+    calls: { warmup: Math.max(1, Math.round(calls / 10)), measured: calls },
     notes,
   };
 }

@@ -11,13 +11,15 @@ export interface ResultRow {
   /** What the row shows, e.g. "launch", "scale-out (2 instances)". */
   label: string;
   db: 'none' | 'memory' | 'pglite' | 'postgres';
-  /** "launch" rows count launches (four HTTP requests each), the others requests. */
-  unit: 'launches' | 'requests';
+  /** "launch" rows count launches (four HTTP requests each); in-process rows, calls of a service function; the others requests. */
+  unit: 'launches' | 'requests' | 'calls';
   connections: number;
   measurement: Measurement;
-  /** Bytes; the sum over instances when there are several. */
-  peakRss: number;
+  /** Bytes; the sum over instances when there are several. Null for in-process rows (the runner's memory is not the server's). */
+  peakRss: number | null;
   reference?: { label: string; rps: number; ratio: number };
+  /** A latency target the row is judged against (in-process rows). */
+  target?: { text: string; met: boolean | null };
   note?: string;
 }
 
@@ -58,22 +60,28 @@ const ratioText = (r: number) => (r >= 0.095 || r === 0 ? r.toFixed(2) : r.toPre
 const ms = (n: number) => (n >= 100 ? fixed(n) : fixed(n, 1));
 
 export function markdownTable(rows: ResultRow[]): string {
-  const header = '| Scenario | DB | Conc. | req/s | p50 ms | p95 ms | p99 ms | Errors | Peak RSS MB | Ratio |';
+  const header = '| Scenario | DB | Conc. | req/s | p50 ms | p95 ms | p99 ms | Errors | Peak RSS MB | Ratio or target |';
   const rule = '|---|---|--:|--:|--:|--:|--:|--:|--:|---|';
   const lines = rows.map((r) => {
     const m = r.measurement;
-    const rate = `${fixed(m.rps, m.rps >= 100 ? 0 : 1)}${r.unit === 'launches' ? ' launches' : ''}`;
-    const ratio = r.reference ? `${ratioText(r.reference.ratio)}× ${r.reference.label}` : 'reference';
-    return `| ${r.label} | ${r.db} | ${r.connections} | ${rate} | ${ms(m.p50)} | ${ms(m.p95)} | ${ms(m.p99)} | ${fixed(m.errors)} | ${fixed(r.peakRss / 1024 / 1024)} | ${ratio} |`;
+    const rate = `${fixed(m.rps, m.rps >= 100 ? 0 : 1)}${r.unit === 'requests' ? '' : ` ${r.unit}`}`;
+    const rss = r.peakRss === null ? '–' : fixed(r.peakRss / 1024 / 1024);
+    return `| ${r.label} | ${r.db} | ${r.connections} | ${rate} | ${ms(m.p50)} | ${ms(m.p95)} | ${ms(m.p99)} | ${fixed(m.errors)} | ${rss} | ${comparison(r)} |`;
   });
   return [header, rule, ...lines].join('\n');
 }
 
+function comparison(r: ResultRow): string {
+  if (r.target) return r.target.met === null ? r.target.text : `${r.target.text}: ${r.target.met ? 'met' : '**not met**'}`;
+  return r.reference ? `${ratioText(r.reference.ratio)}× ${r.reference.label}` : 'reference';
+}
+
 export function summaryLines(machine: Machine, date: Date, options: BenchOptions, targets: TargetCheck[], failures: Failure[]): string[] {
   const lines = [
-    `${date.toISOString()} · ${machine.cores} cores (${machine.cpuModel}) · Node ${machine.node} · ${options.quick ? 'quick' : 'full'} run: ${options.durationS} s per scenario after ${options.warmupS} s warm-up, seed scale ${options.scale}, TutorKit NODE_ENV=${options.nodeEnv}`,
+    `${date.toISOString()} · ${machine.cores} cores (${machine.cpuModel}) · Node ${machine.node} · ${options.quick ? 'quick' : 'full'} run: ${options.durationS} s per scenario after ${options.warmupS} s warm-up, ` +
+      `${options.calls.measured} calls per availability scenario after ${options.calls.warmup}, seed scale ${options.scale}, TutorKit NODE_ENV=${options.nodeEnv}`,
   ];
-  for (const t of targets) lines.push(`Target: ${t.name}: ${t.value} (target ${t.target}): ${t.met === null ? 'not measured' : t.met ? 'met' : 'NOT met'}`);
+  for (const t of targets) lines.push(`Target: ${t.name}: ${t.value} (target ${t.target}): ${t.met === null ? 'not judged' : t.met ? 'met' : 'NOT met'}`);
   for (const note of options.notes) lines.push(`Note: ${note}`);
   for (const f of failures) lines.push(`ERROR: ${f.scenario} (${f.db}): ${f.reason}`);
   return lines;

@@ -9,7 +9,7 @@ import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { registerPlatform } from '../../src/courses/service.js';
 import { openDatabase, type Database, type Db } from '../../src/db/client.js';
-import { courses, memberships, occurrences, seriesInvitees, users } from '../../src/db/schema.js';
+import { availabilityExceptions, availabilityHours, courses, memberships, occurrences, seriesInvitees, users } from '../../src/db/schema.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createLtiAdapter, registerLtijsPlatform } from '../../src/lti/provider.js';
@@ -36,6 +36,8 @@ export interface SaveFixture {
   courseId: string;
   tutorId: string;
   studentIds: string[];
+  /** A Monday after the seeded years: the saved sessions meet nothing seeded. */
+  firstMonday: string;
 }
 
 export interface Fixtures {
@@ -54,6 +56,8 @@ export interface Environment {
   databaseEnv: Record<string, string>;
   /** Where the data lives, for messages (no password). */
   where: string;
+  /** The database, for in-process scenarios; PGlite only while no TutorKit instance runs (one process owns it). */
+  openDatabase(): Promise<Database>;
   startInstance(name: string): Promise<TutorKitInstance>;
   close(): Promise<void>;
 }
@@ -87,21 +91,22 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<E
   try {
     let databaseEnv: Record<string, string>;
     let where: string;
-    let database: Database;
+    let open: () => Promise<Database>;
     if (mode === 'pglite') {
       const dataDir = mkdtempSync(path.join(tmpdir(), 'tutorkit-bench-'));
       cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
       databaseEnv = { DATA_DIR: dataDir };
       where = `PGlite in ${dataDir}`;
-      database = await openDatabase({ dataDir });
+      open = () => openDatabase({ dataDir });
     } else {
       if (!options.pgUrl) throw new Error('postgres mode needs --pg-url or DATABASE_URL');
       const { url, drop, name } = await createThrowawayDatabase(options.pgUrl);
       cleanups.push(drop);
       databaseEnv = { DATABASE_URL: url };
       where = `PostgreSQL database ${name} at ${new URL(url).host}`;
-      database = await openDatabase({ url });
+      open = () => openDatabase({ url });
     }
+    const database = await open();
     let seed: SeedSummary;
     let fixtures: Fixtures;
     const platform = options.seed.platform!;
@@ -129,6 +134,7 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<E
       fixtures,
       databaseEnv,
       where,
+      openDatabase: open,
       startInstance: async (name) => {
         const port = await freePort();
         const baseUrl = `http://127.0.0.1:${port}`;
@@ -245,27 +251,47 @@ async function loadFixtures(db: Db, seed: SeedSummary, options: EnvironmentOptio
     date: row.startsAt.toISOString().slice(0, 10),
   }));
 
-  return { launchPeople: launchRows.map((row) => personFrom(row, ROLES.learner)), pageVisitors, save: await loadSaveFixture(db, seed) };
+  return { launchPeople: launchRows.map((row) => personFrom(row, ROLES.learner)), pageVisitors, save: await loadSaveFixture(db, seed, options.seed) };
 }
 
-/** A tutor and nine students of one course: the ten invitees of the saved session. */
-async function loadSaveFixture(db: Db, seed: SeedSummary): Promise<SaveFixture> {
-  for (const course of seed.courses) {
-    const members = (role: 'tutor' | 'student', limit: number) =>
-      db
-        .select(personColumns)
-        .from(memberships)
-        .innerJoin(users, eq(users.id, memberships.userId))
-        .innerJoin(courses, eq(courses.id, memberships.courseId))
-        .where(and(eq(memberships.courseId, course.id), eq(memberships.role, role)))
-        .orderBy(asc(users.sub))
-        .limit(limit);
-    const [tutor] = await members('tutor', 1);
-    const students = await members('student', 9);
-    if (!tutor || students.length < 9) continue;
-    return { tutor: personFrom(tutor, ROLES.teachingAssistant), courseId: course.id, tutorId: tutor.userId, studentIds: students.map((s) => s.userId) };
+/**
+ * A tutor and nine students of one course, the ten invitees of the saved session: people without
+ * weekly hours (available at any time), so a save meets no conflict as long as its times are new
+ * (see runSave). Where every tutor has weekly hours (small seeds), the chosen tutor's are removed.
+ */
+async function loadSaveFixture(db: Db, seed: SeedSummary, options: SeedOptions): Promise<SaveFixture> {
+  const noHours = sql`not exists (select 1 from ${availabilityHours} where ${availabilityHours.userId} = ${users.id})`;
+  const members = (courseId: string, role: 'tutor' | 'student', limit: number, free: boolean) =>
+    db
+      .select(personColumns)
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .innerJoin(courses, eq(courses.id, memberships.courseId))
+      .where(and(eq(memberships.courseId, courseId), eq(memberships.role, role), free ? noHours : undefined))
+      .orderBy(asc(users.sub))
+      .limit(limit);
+  const firstMonday = mondayAfterSeed(options);
+  for (const free of [true, false]) {
+    for (const course of seed.courses) {
+      const [tutor] = await members(course.id, 'tutor', 1, free);
+      const students = await members(course.id, 'student', 9, true);
+      if (!tutor || students.length < 9) continue;
+      if (!free) {
+        await db.delete(availabilityHours).where(eq(availabilityHours.userId, tutor.userId));
+        await db.delete(availabilityExceptions).where(eq(availabilityExceptions.userId, tutor.userId));
+      }
+      return { tutor: personFrom(tutor, ROLES.teachingAssistant), courseId: course.id, tutorId: tutor.userId, studentIds: students.map((s) => s.userId), firstMonday };
+    }
   }
-  throw new Error('no seeded course has a tutor and nine students (seed more students)');
+  throw new Error('no seeded course has a tutor and nine students without weekly hours (seed more students)');
+}
+
+/** The first Monday a year after the seeded years end. */
+function mondayAfterSeed(options: SeedOptions): string {
+  const day = new Date(`${options.startDate}T00:00:00Z`);
+  day.setUTCFullYear(day.getUTCFullYear() + options.years + 1);
+  day.setUTCDate(day.getUTCDate() + ((8 - day.getUTCDay()) % 7));
+  return day.toISOString().slice(0, 10);
 }
 
 async function createThrowawayDatabase(serverUrl: string): Promise<{ url: string; name: string; drop: () => Promise<void> }> {

@@ -2,8 +2,7 @@
 // person's IANA zone (weekly hours plus date exceptions); this turns it into instants for a
 // window, through the same wall-clock rules as session times (src/scheduling/time.ts), so a
 // 09:00-17:00 Berlin day stays 09:00-17:00 in Berlin across DST changes. Pure functions.
-import { IANAZone } from 'luxon';
-import { instantOfWallClock } from '../scheduling/time.js';
+import { instantOfWallClock, offsetAt, steadyOffset } from '../scheduling/time.js';
 
 /** Weekly hours: ISO weekday (1 = Monday) with local HH:mm times; an end of 24:00 is midnight. */
 export interface WeeklyHours {
@@ -49,9 +48,8 @@ export function isSetUp(rules: AvailabilityRules): boolean {
  */
 export function availableSpans(rules: AvailabilityRules, from: number, to: number): Span[] {
   // The local dates the window covers in the person's zone.
-  const zone = IANAZone.create(rules.zone);
-  const first = dayNumber(from + zone.offset(from) * 60_000);
-  const last = dayNumber(to - 1 + zone.offset(to - 1) * 60_000);
+  const first = dayNumber(from + offsetAt(rules.zone, from) * 60_000);
+  const last = dayNumber(to - 1 + offsetAt(rules.zone, to - 1) * 60_000);
   const spans: Span[] = [];
   for (let day = first; day <= last; day++) {
     for (const span of spansOfDay(rules, day)) {
@@ -75,7 +73,10 @@ function spansOfDay(rules: AvailabilityRules, day: number): Span[] {
 /** The instant of HH:mm on a local date in `zone`; 24:00 is the next date's midnight. */
 function instantAt(day: number, time: string, zone: string): number {
   const [hours, minutes] = time.split(':').map(Number) as [number, number];
-  return instantOfWallClock(new Date(day * DAY_MS + (hours * 60 + minutes) * 60_000), zone).getTime();
+  const wall = day * DAY_MS + (hours * 60 + minutes) * 60_000;
+  // Most days have one offset all day; the others go through the full DST rules.
+  const offset = steadyOffset(zone, day);
+  return offset === null ? instantOfWallClock(new Date(wall), zone).getTime() : wall - offset * 60_000;
 }
 
 function dayNumber(epochMs: number): number {

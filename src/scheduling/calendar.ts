@@ -9,6 +9,7 @@ import type { Db } from '../db/client.js';
 import { AppError } from '../lib/errors.js';
 import * as q from './queries.js';
 import { formatRange, seesAllSessions, type Viewer } from './service.js';
+import { wallTime } from './time.js';
 import { isKnownZone, parseLocalDate } from './time.js';
 
 export const CALENDAR_VIEWS = ['month', 'week', 'list'] as const;
@@ -108,15 +109,16 @@ function monthDays(anchor: DateTime): DateTime[] {
   return daysThrough(anchor.startOf('month').startOf('week'), anchor.endOf('month').endOf('week').toISODate()!);
 }
 
+// A busy month holds up to GRID_LIMIT entries: read them with wallTime, not a luxon DateTime each.
 function toEntry(row: CalendarRow, zone: string): CalendarEntry {
-  const start = DateTime.fromJSDate(row.startsAt, { zone }).setLocale(LOCALE);
-  const end = DateTime.fromJSDate(row.endsAt, { zone }).setLocale(LOCALE);
+  const start = wallTime(row.startsAt, zone, LOCALE);
+  const end = wallTime(row.endsAt, zone, LOCALE);
   return {
     occurrenceId: row.occurrenceId,
     name: row.name,
-    start: start.toFormat('HH:mm'),
-    end: start.hasSame(end, 'day') ? end.toFormat('HH:mm') : end.toFormat('ccc d LLL, HH:mm'),
-    startIso: start.toISO()!,
+    start: start.time,
+    end: start.date === end.date ? end.time : `${end.dayMonth}, ${end.time}`,
+    startIso: start.iso,
     when: formatRange(row.startsAt, row.endsAt, zone),
     cancelled: row.status === 'cancelled',
   };
@@ -127,7 +129,7 @@ function groupByDay(rows: CalendarRow[], zone: string): Map<string, CalendarEntr
   const byDay = new Map<string, CalendarEntry[]>();
   const sorted = [...rows].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   for (const row of sorted) {
-    const key = DateTime.fromJSDate(row.startsAt, { zone }).toISODate()!;
+    const key = wallTime(row.startsAt, zone).date;
     byDay.set(key, [...(byDay.get(key) ?? []), toEntry(row, zone)]);
   }
   return byDay;

@@ -1,5 +1,4 @@
 // Scheduling tutoring sessions: the "Add sessions" use case and what the pages read.
-import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
 import { checkConflicts } from '../availability/service.js';
@@ -11,6 +10,7 @@ import * as q from './queries.js';
 import { notifySaved } from '../notifications/notify.js';
 import { checkTiming, describeRepeat, expandOccurrences, type SeriesTiming } from './recurrence.js';
 import { AddSessionsForm, fieldErrors, readResources, readTiming, TIMING_FIELDS } from './schemas.js';
+import { wallTime } from './time.js';
 
 const SCHEDULING_ROLES: readonly Role[] = ['admin', 'instructor', 'tutor'];
 
@@ -260,10 +260,10 @@ export function timingOf(series: q.SeriesRow): SeriesTiming {
   };
 }
 
-/** "Tue 16 Mar 2027, 16:00–17:00 (America/New_York)" in the given zone. */
+/** "Tue 16 Mar 2027, 16:00–17:00 (America/New York)" in the given zone. */
 export function formatRange(start: Date, end: Date, zone: string): string {
-  const s = DateTime.fromJSDate(start, { zone });
-  const e = DateTime.fromJSDate(end, { zone });
-  const endText = s.hasSame(e, 'day') ? e.toFormat('HH:mm') : e.toFormat('ccc d LLL yyyy, HH:mm');
-  return `${s.toFormat('ccc d LLL yyyy, HH:mm')}–${endText} (${zone.replace(/_/g, ' ')})`;
+  const s = wallTime(start, zone);
+  const e = wallTime(end, zone);
+  const endText = s.date === e.date ? e.time : `${e.dayLabel}, ${e.time}`;
+  return `${s.dayLabel}, ${s.time}–${endText} (${zone.replace(/_/g, ' ')})`;
 }

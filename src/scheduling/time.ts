@@ -3,7 +3,7 @@
 // "Floating" dates: rrule has no notion of zones, so we hand it the local wall-clock
 // time dressed as UTC (2027-03-16 16:00 local becomes 2027-03-16T16:00Z) and read its
 // answers back the same way. Nothing else should see a floating Date.
-import { DateTime, Duration, IANAZone } from 'luxon';
+import { DateTime, Duration, IANAZone, Info } from 'luxon';
 
 export interface LocalTime {
   hour: number;
@@ -95,4 +95,85 @@ export function formatUtcEndOfDay(date: DateTime, zone: string): string {
 /** "12 May 2027", whatever the machine's locale. */
 export function formatLongDate(date: DateTime): string {
   return date.setLocale('en-GB').toFormat('d LLLL yyyy');
+}
+
+// ---- Reading many instants in one zone ----------------------------------------------------
+// A month calendar or a conflict check reads thousands of instants in a few zones. Building a
+// luxon DateTime for each costs tens of microseconds; most days have one UTC offset all day,
+// so it is kept per (zone, day) and the names come from luxon once per locale.
+
+const DAY = 86_400_000;
+const steadyOffsets = new Map<string, number | null>();
+const STEADY_OFFSETS_KEPT = 50_000;
+
+/**
+ * The zone's UTC offset (minutes) when it is the same from a day before `day` (days since the
+ * epoch) to a day after it, else null. Read as a local date, that covers every wall time of the
+ * day (the probes instantOfWallClock uses); read as a UTC date, every instant of it.
+ */
+export function steadyOffset(zone: string, day: number): number | null {
+  const key = `${zone}|${day}`;
+  let offset = steadyOffsets.get(key);
+  if (offset === undefined) {
+    const tz = IANAZone.create(zone);
+    const before = tz.offset(day * DAY - DAY);
+    const after = tz.offset(day * DAY + 2 * DAY);
+    offset = before === after ? before : null;
+    if (steadyOffsets.size >= STEADY_OFFSETS_KEPT) steadyOffsets.clear();
+    steadyOffsets.set(key, offset);
+  }
+  return offset;
+}
+
+/** The zone's UTC offset (minutes) at an instant (epoch ms). */
+export function offsetAt(zone: string, instant: number): number {
+  return steadyOffset(zone, Math.floor(instant / DAY)) ?? IANAZone.create(zone).offset(instant);
+}
+
+/** An instant as the wall clock shows it in a zone. */
+export interface WallTime {
+  /** YYYY-MM-DD */
+  date: string;
+  /** HH:mm */
+  time: string;
+  /** "Tue 16 Mar" in the locale's short names. */
+  dayMonth: string;
+  /** "Tue 16 Mar 2027". */
+  dayLabel: string;
+  /** ISO 8601 with the offset, as luxon's toISO() writes it. */
+  iso: string;
+}
+
+const names = new Map<string, { weekdays: string[]; months: string[] }>();
+
+function namesFor(locale: string) {
+  let found = names.get(locale);
+  if (!found) {
+    found = { weekdays: Info.weekdays('short', { locale }), months: Info.months('short', { locale }) };
+    names.set(locale, found);
+  }
+  return found;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** `instant` on the wall clock of `zone`, with names in `locale` (luxon's default when omitted). */
+export function wallTime(instant: Date, zone: string, locale?: string): WallTime {
+  const ms = instant.getTime();
+  const offset = offsetAt(zone, ms);
+  const local = new Date(ms + offset * 60_000);
+  const { weekdays, months } = namesFor(locale ?? DateTime.now().locale ?? 'en-US');
+  const date = local.toISOString().slice(0, 10);
+  const time = local.toISOString().slice(11, 16);
+  const weekday = (local.getUTCDay() + 6) % 7;
+  const sign = offset < 0 ? '-' : '+';
+  const zoneText = offset === 0 && zone.toLowerCase() === 'utc' ? 'Z' : `${sign}${two(Math.floor(Math.abs(offset) / 60))}:${two(Math.abs(offset) % 60)}`;
+  const dayMonth = `${weekdays[weekday]} ${local.getUTCDate()} ${months[local.getUTCMonth()]}`;
+  return {
+    date,
+    time,
+    dayMonth,
+    dayLabel: `${dayMonth} ${local.getUTCFullYear()}`,
+    iso: `${local.toISOString().slice(0, 23)}${zoneText}`,
+  };
 }

@@ -1,5 +1,7 @@
 // The benchmark's synthetic university: what it stores, that a seed reproduces it exactly, and
-// that a second seed on the same database is refused. A tiny university keeps this fast.
+// that a second seed on the same database is refused. A tiny university keeps this fast; the
+// bookings and availability are checked again at --scale 0.02, where tutors are as busy as at
+// the full size.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,17 +10,18 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { asc, eq, sql, type SQL } from 'drizzle-orm';
-import { DEFAULT_SEED, deleteSeed, SeedError, seedLarge, type SeedOptions, type SeedReport } from '../../bench/seed-large.js';
+import { DEFAULT_SEED, deleteSeed, readSeedArgs, SeedError, seedLarge, type SeedOptions, type SeedReport } from '../../bench/seed-large.js';
 import type { Database } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
-import { courses, memberships, occurrences, platforms, sessionSeries, tags, users } from '../../src/db/schema.js';
+import { availabilityHours, courses, memberships, occurrences, platforms, sessionSeries, tags, tutorBookings, users } from '../../src/db/schema.js';
 import { expandOccurrences, type RepeatRule } from '../../src/scheduling/recurrence.js';
 import { openTestDatabase } from '../support/app.js';
 
 const tinyUniversity: SeedOptions = { ...DEFAULT_SEED, courses: 3, students: 60, tutors: 6, occurrences: 400 };
 const TABLES = [
-  'platforms', 'deployments', 'courses', 'users', 'memberships', 'tags', 'user_expertise_tags',
-  'session_series', 'series_tags', 'session_resources', 'series_invitees', 'occurrences', 'rsvps',
+  'platforms', 'deployments', 'courses', 'users', 'memberships', 'tags', 'user_expertise_tags', 'availability_hours',
+  'availability_exceptions', 'session_series', 'series_tags', 'session_resources', 'series_invitees', 'occurrences', 'rsvps',
+  'tutor_bookings',
 ];
 
 async function openMigrated(): Promise<{ database: Database; close: () => Promise<void> }> {
@@ -51,9 +54,11 @@ async function digestOf(database: Database): Promise<string> {
   const people = await db.select({ id: users.id, sub: users.sub, name: users.name, zone: users.timeZone }).from(users).orderBy(asc(users.sub));
   const series = await db.select({ id: sessionSeries.id, name: sessionSeries.name }).from(sessionSeries).orderBy(asc(sessionSeries.id));
   const meetings = await db.select({ id: occurrences.id, startsAt: occurrences.startsAt, status: occurrences.status }).from(occurrences).orderBy(asc(occurrences.id));
+  const hours = await db.select({ id: availabilityHours.id, userId: availabilityHours.userId, weekday: availabilityHours.weekday, start: availabilityHours.startTime, end: availabilityHours.endTime }).from(availabilityHours).orderBy(asc(availabilityHours.id));
+  const bookings = await db.select({ occurrenceId: tutorBookings.occurrenceId, tutorId: tutorBookings.tutorId }).from(tutorBookings).orderBy(asc(tutorBookings.occurrenceId), asc(tutorBookings.tutorId));
   const counts = await countEveryTable(database);
   return createHash('sha256')
-    .update(JSON.stringify({ people, series, meetings: meetings.map((m) => [m.id, m.startsAt.toISOString(), m.status]), counts }))
+    .update(JSON.stringify({ people, series, meetings: meetings.map((m) => [m.id, m.startsAt.toISOString(), m.status]), hours, bookings, counts }))
     .digest('hex');
 }
 
@@ -81,10 +86,19 @@ describe('seed:large: a synthetic university for benchmarks', function () {
     expect(await countOf(database, sql`select count(*) as n from users where sub like 'instructor-%'`)).to.equal(3);
     expect(await countOf(database, sql`select count(*) as n from users where email <> sub || '@bench.tutorkit.test'`)).to.equal(0);
     const counts = await countEveryTable(database);
-    expect(counts).to.include({ session_series: report.series, occurrences: report.occurrences, series_invitees: report.invitations });
+    expect(counts).to.include({ session_series: report.series, occurrences: report.occurrences, series_invitees: report.invitations, tutor_bookings: report.bookings });
+    expect(counts).to.include({ availability_hours: report.availability.hours, availability_exceptions: report.availability.exceptions });
     expect(report.tables.map((t) => [t.table, t.rows])).to.deep.equal(TABLES.map((t) => [t, counts[t]]));
     expect(counts.rsvps, 'some RSVPs').to.be.above(0);
     expect(counts.session_resources, 'some resources').to.be.above(0);
+    expect(report.availability.people, 'people with weekly hours').to.be.above(0);
+  });
+
+  it('When a tiny university is seeded, then its tutors are booked for their sessions and never twice at once', async () => {
+    const { database } = seeded;
+    expect(report.bookings).to.be.above(0);
+    expect(await countBookingMismatches(database)).to.deep.equal({ missing: 0, extra: 0 });
+    expect(await countOverlappingBookings(database)).to.equal(0);
   });
 
   it('When it is seeded, then the occurrences are about as many as asked and all within the two years', async () => {
@@ -171,6 +185,112 @@ describe('seed:large: a synthetic university for benchmarks', function () {
     expect(await deleteSeed(seeded.database)).to.equal(false);
     await seedLarge(seeded.database, tinyUniversity);
     expect(await digestOf(seeded.database)).to.equal(expected);
+  });
+});
+
+/** Non-cancelled occurrences × tutor invitees of their series that have no booking, and bookings that match none. */
+async function countBookingMismatches(database: Database): Promise<{ missing: number; extra: number }> {
+  const expected = sql`select o.id as occurrence_id, i.user_id as tutor_id, o.series_id, o.starts_at, o.ends_at
+    from occurrences o join series_invitees i on i.series_id = o.series_id and i.role = 'tutor' where o.status <> 'cancelled'`;
+  const stored = sql`select occurrence_id, tutor_id, series_id, starts_at, ends_at from tutor_bookings`;
+  return {
+    missing: await countOf(database, sql`select count(*) as n from (${expected} except ${stored}) t`),
+    extra: await countOf(database, sql`select count(*) as n from (${stored} except ${expected}) t`),
+  };
+}
+
+/** Pairs of one tutor's bookings that overlap in time. */
+const countOverlappingBookings = (database: Database) =>
+  countOf(
+    database,
+    sql`select count(*) as n from tutor_bookings a join tutor_bookings b
+      on a.tutor_id = b.tutor_id and a.occurrence_id < b.occurrence_id and a.starts_at < b.ends_at and b.starts_at < a.ends_at`,
+  );
+
+/** Of the bookings of tutors who set weekly hours up, how many one range of those hours holds (local time in the range's zone). */
+async function coverageOfBookings(database: Database): Promise<{ booked: number; covered: number }> {
+  const [row] = await rowsOf<{ booked: number | string; covered: number | string }>(
+    database,
+    sql`select count(*) as booked, count(*) filter (where exists (
+          select 1 from availability_hours h where h.user_id = b.tutor_id
+            and h.weekday = extract(isodow from b.starts_at at time zone h.time_zone)
+            and h.start_time <= (b.starts_at at time zone h.time_zone)::time
+            and (h.end_time = '24:00' or h.end_time >= (b.ends_at at time zone h.time_zone)::time))) as covered
+        from tutor_bookings b where exists (select 1 from availability_hours h where h.user_id = b.tutor_id)`,
+  );
+  return { booked: Number(row!.booked), covered: Number(row!.covered) };
+}
+
+describe('seed:large at --scale 0.02: bookings and availability as busy as at full size', function () {
+  this.timeout(180_000);
+  let seeded: { database: Database; close: () => Promise<void> };
+  let report: SeedReport;
+
+  before(async () => {
+    const args = readSeedArgs(['--scale', '0.02']);
+    if (args === 'help') throw new Error('unexpected help');
+    seeded = await openMigrated();
+    report = await seedLarge(seeded.database, args.options);
+  });
+  after(async () => seeded?.close());
+
+  it('When it is seeded, then every non-cancelled occurrence books each tutor of its series, and nothing else is booked', async () => {
+    const { database } = seeded;
+    expect(report.occurrences).to.equal(4000);
+    expect(report.bookings).to.be.above(report.occurrences * 0.9);
+    expect(await countBookingMismatches(database)).to.deep.equal({ missing: 0, extra: 0 });
+    const cancelled = await countOf(database, sql`select count(*) as n from occurrences where status = 'cancelled'`);
+    expect(cancelled / report.occurrences, 'a few cancelled occurrences').to.be.within(0.005, 0.08);
+  });
+
+  it('When it is seeded, then no tutor has two bookings that overlap', async () => {
+    expect(await countOverlappingBookings(seeded.database)).to.equal(0);
+    // The database agrees: its exclusion constraint refuses a second booking over one the tutor has.
+    const failure = await seeded.database.db
+      .execute(sql`insert into tutor_bookings (occurrence_id, tutor_id, series_id, starts_at, ends_at)
+        select o.id, b.tutor_id, o.series_id, b.starts_at, b.ends_at from tutor_bookings b
+        join occurrences o on o.id <> b.occurrence_id and o.status = 'cancelled' limit 1`)
+      .then(() => null, (err: unknown) => err as Error & { cause?: { message?: string } });
+    expect(`${failure?.message} ${failure?.cause?.message ?? ''}`).to.contain('tutor_bookings_no_double_booking');
+  });
+
+  it('When it is seeded, then most tutors and some students have weekly hours in their own zone, with a few dates that differ', async () => {
+    const { database } = seeded;
+    const share = async (prefix: string) =>
+      (await countOf(database, sql`select count(distinct h.user_id) as n from availability_hours h join users u on u.id = h.user_id where u.sub like ${prefix + '%'}`)) /
+      (await countOf(database, sql`select count(*) as n from users where sub like ${prefix + '%'}`));
+    expect(await share('tutor-'), 'tutors with hours').to.be.within(0.6, 1);
+    expect(await share('student-'), 'students with hours').to.be.within(0.2, 0.4);
+    expect(await share('instructor-'), 'instructors with hours').to.equal(0);
+    expect(await countOf(database, sql`select count(*) as n from availability_hours h join users u on u.id = h.user_id where h.time_zone <> u.time_zone`)).to.equal(0);
+    expect(await countOf(database, sql`select count(*) as n from availability_exceptions e join users u on u.id = e.user_id where e.time_zone <> u.time_zone`)).to.equal(0);
+    expect(await countOf(database, sql`select count(*) as n from availability_hours where end_time = '24:00'`), 'ranges until midnight').to.be.above(0);
+    const [kinds] = await rowsOf<{ days_off: number | string; extra: number | string }>(
+      database,
+      sql`select count(*) filter (where kind = 'day_off') as days_off, count(*) filter (where kind = 'extra_hours') as extra from availability_exceptions`,
+    );
+    expect(Number(kinds!.days_off)).to.be.above(0);
+    expect(Number(kinds!.extra)).to.be.above(0);
+    // One person's ranges on one weekday never overlap.
+    const overlapping = await countOf(
+      database,
+      sql`select count(*) as n from availability_hours a join availability_hours b
+        on a.user_id = b.user_id and a.weekday = b.weekday and a.id < b.id and a.start_time < b.end_time and b.start_time < a.end_time`,
+    );
+    expect(overlapping).to.equal(0);
+  });
+
+  it('When tutors have weekly hours, then those hours hold most of their bookings but not all', async () => {
+    const { booked, covered } = await coverageOfBookings(seeded.database);
+    expect(booked).to.be.above(1000);
+    expect(covered / booked).to.be.within(0.6, 0.97);
+  });
+
+  it('When it is seeded, then some tutors have a meeting link of their own, and nobody else has', async () => {
+    const { database } = seeded;
+    const withLink = await countOf(database, sql`select count(*) as n from users where sub like 'tutor-%' and meeting_url like 'https://%.bench.tutorkit.test/%'`);
+    expect(withLink).to.be.within(1, report.tutors - 1);
+    expect(await countOf(database, sql`select count(*) as n from users where sub not like 'tutor-%' and meeting_url is not null`)).to.equal(0);
   });
 });
 

@@ -2,24 +2,18 @@
 // proposes Tuesday 9 March 2027 at 16:00 and invites a student in Berlin. The tutor is available
 // 09:00-17:00 New York, the student 14:00-22:00 Berlin (08:00-16:00 New York), so at 16:00 the
 // student is unavailable; from 12:00 to 13:00 she is in another session. The clock is frozen on Wednesday 3 March 2027, 10:00 New York.
-import { mkdirSync } from 'node:fs';
 import { expect } from 'chai';
 import { eq, inArray } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { availabilityHours, memberships, users } from '../../src/db/schema.js';
 import { addSessions } from '../../src/scheduling/service.js';
 import { fixedClock, startTestApp, type TestApp } from '../support/app.js';
-import { expectNoAxeViolations, launchBrowser, launchFromDemo, openPage, RESULTS_DIR, unexpectedProblems, type WatchedPage } from './support.js';
+import { expectNoAxeViolations, launchBrowser, launchFromDemo, openPage, screenshot, unexpectedProblems, type WatchedPage } from './support.js';
 
 const TUTOR = 'Maya Chen';
 const STUDENT = 'Priya Natarajan';
 const DAY_LABEL = 'Tuesday 9 March 2027';
 
-/** The viewport only (the dialog is what matters) and the caret left alone (see tags.test.ts). */
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  await page.screenshot({ path: `${RESULTS_DIR}${name}.png`, caret: 'initial' });
-}
 
 describe('Scheduling assistant in a browser', () => {
   let app: TestApp;
@@ -135,7 +129,7 @@ describe('Scheduling assistant in a browser', () => {
     ]);
     await expectStatus(`16:00 to 17:00, ${DAY_LABEL}. Unavailable: ${STUDENT}.`);
     expect(await block().getAttribute('aria-valuetext')).to.equal(`16:00 to 17:00, ${DAY_LABEL}`);
-    await screenshot(page, 'assistant-1100');
+    await screenshot(page, 'assistant-1100', { fullPage: false });
     await expectNoAxeViolations(page);
 
     // Keyboard: arrows move by 15 minutes, Shift+arrows change the length.
@@ -228,14 +222,14 @@ describe('Scheduling assistant in a browser', () => {
     const dialogBox = (await dialog().boundingBox())!;
     expect(dialogBox.width, 'the dialog fits the screen').to.be.at.most(420);
     expect(await block().isVisible()).to.equal(true);
-    await screenshot(page, 'assistant-420');
+    await screenshot(page, 'assistant-420', { fullPage: false });
     await expectNoAxeViolations(page);
 
     // Moving the block to 10:00 rechecks the later sessions: the student is free then every Tuesday.
     await field('Time').fill('10:00');
     await field('Time').dispatchEvent('change');
     await later.getByText('No conflicts in later sessions.').waitFor();
-    await screenshot(page, 'assistant-420-free');
+    await screenshot(page, 'assistant-420-free', { fullPage: false });
 
     await page.keyboard.press('Escape');
     await dialog().waitFor({ state: 'hidden' });

@@ -2,18 +2,13 @@
 // course gives Diego (tutor, Mexico City) weekdays 08:00-12:00 and Tue/Thu 15:00-19:00, and
 // Priya (student, Kolkata) weekdays 17:00-23:00 (05:30-11:30 in Mexico City). Maya schedules in
 // Mexico City time; the clock is frozen on Wednesday 3 March 2027.
-import { mkdirSync } from 'node:fs';
 import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { sessionSeries } from '../../src/db/schema.js';
 import { fixedClock, startTestApp, type TestApp } from '../support/app.js';
-import { expectNoAxeViolations, launchBrowser, launchFromDemo, openPage, RESULTS_DIR, unexpectedProblems, type WatchedPage } from './support.js';
+import { expectNoAxeViolations, launchBrowser, launchFromDemo, openPage, screenshot, unexpectedProblems, type WatchedPage } from './support.js';
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  await page.screenshot({ path: `${RESULTS_DIR}${name}.png`, fullPage: true, caret: 'initial' });
-}
 
 describe('Conflict alerts in a browser', () => {
   let app: TestApp;

@@ -2,14 +2,13 @@
 // Berlin, sets up Monday and Wednesday hours (part by keyboard only, with one mistake to fix),
 // adds a day off and extra hours, sets a meeting URL, and finds all of it again after a reload.
 // The app runs on the real clock, so the exception dates are computed from today.
-import { mkdirSync } from 'node:fs';
 import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { availabilityExceptions, availabilityHours, users } from '../../src/db/schema.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { expectNoAxeViolations, launchBrowser, launchFromDemo, RESULTS_DIR, unexpectedProblems, type WatchedPage } from './support.js';
+import { expectNoAxeViolations, launchBrowser, launchFromDemo, screenshot, unexpectedProblems, type WatchedPage } from './support.js';
 
 const TUTOR = 'Maya Chen';
 const ZONE = 'Europe/Berlin';
@@ -18,11 +17,6 @@ const DAY_OFF = DateTime.now().setZone(ZONE).plus({ weeks: 4 }).startOf('day');
 const EXTRA = DAY_OFF.plus({ days: 1 });
 const label = (d: DateTime) => d.setLocale('en-GB').toFormat('cccc d LLLL yyyy');
 
-/** A full-page screenshot that leaves the inputs alone (see test/e2e/tags.test.ts). */
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  await page.screenshot({ path: `${RESULTS_DIR}${name}.png`, fullPage: true, caret: 'initial' });
-}
 
 describe('Edit settings: time zone, availability and meeting URL in a browser', () => {
   let app: TestApp;

@@ -89,11 +89,16 @@ export async function expectNoAxeViolations(page: Page | Frame): Promise<void> {
   if (violations.length > 0) expect.fail(`axe found ${violations.length} violation(s) on ${page.url()}:\n${report}`);
 }
 
-/** Saves a full-page screenshot into test-results/ (git-ignored) and returns its path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves a screenshot (the full page unless `fullPage` is false) into test-results/ (git-ignored)
+ * and returns its path. The caret is left alone: Playwright's default caret hiding leaves
+ * `style=""` on inputs, which htmx then settles onto swapped-in inputs, and the CSP
+ * (style-src 'self') reports that as an error.
+ */
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<string> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const path = `${RESULTS_DIR}${name}.png`;
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage, caret: 'initial' });
   return path;
 }
 

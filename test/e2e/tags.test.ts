@@ -5,18 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { eq } from 'drizzle-orm';
 import { tags, userExpertiseTags, users } from '../../src/db/schema.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { mkdirSync } from 'node:fs';
-import { expectNoAxeViolations, launchBrowser, launchFromDemo, openPage, RESULTS_DIR, type WatchedPage } from './support.js';
+import { expectNoAxeViolations, launchBrowser, launchFromDemo, openPage, screenshot, type WatchedPage } from './support.js';
 
-/**
- * A full-page screenshot into test-results/ that leaves the page as it was. Playwright's default
- * caret hiding leaves `style=""` on inputs, which htmx then tries to settle onto the swapped-in
- * inputs, and the CSP (style-src 'self') reports that as an error.
- */
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  await page.screenshot({ path: `${RESULTS_DIR}${name}.png`, fullPage: true, caret: 'initial' });
-}
 
 const INSTRUCTOR = 'Amara Okafor';
 const TUTOR = 'Maya Chen';
