@@ -1,17 +1,16 @@
 // Delivery of the outbox: a real SMTP server on loopback, retries, restarts, the file transport,
 // the admin delivery log and the dev mailbox.
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import { simpleParser } from 'mailparser';
 import { pino } from 'pino';
-import { SMTPServer } from 'smtp-server';
 import type { Database } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { outbox } from '../../src/db/schema.js';
+import { startSmtp } from '../support/smtp.js';
 import { fixedClock } from '../../src/lib/clock.js';
 import { claimDue, enqueue, type OutgoingMessage } from '../../src/notifications/outbox.js';
 import { createFileTransport, createSmtpTransport } from '../../src/notifications/transport.js';
@@ -35,31 +34,6 @@ function message(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
     ics: ICS,
     ...overrides,
   };
-}
-
-/** A real SMTP server on loopback; `refuse` holds the reply codes for the next messages (then it accepts). */
-async function startSmtp() {
-  const received: ParsedMail[] = [];
-  const refuse: { code: number; text: string }[] = [];
-  const slow = { ms: 0 };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, done) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const refusal = refuse.shift();
-        if (refusal) return done(Object.assign(new Error(refusal.text), { responseCode: refusal.code }));
-        const accept = () => simpleParser(Buffer.concat(chunks)).then((mail) => (received.push(mail), done()), done);
-        setTimeout(accept, slow.ms);
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { received, refuse, slow, url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 const silent = pino({ level: 'silent' });

@@ -32,6 +32,8 @@ export interface TestAppOptions {
   hostname?: '127.0.0.1' | 'localhost';
   clock?: Clock;
   sessionMinutes?: number;
+  /** Sends email to this SMTP server (a test server on loopback); without it, mail stays in memory. */
+  smtpUrl?: string;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -56,7 +58,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     databaseUrl: undefined,
     dataDir: 'memory',
     ltiKey: TEST_LTI_KEY,
-    smtpUrl: undefined,
+    smtpUrl: options.smtpUrl,
     demo: options.demo ?? false,
     logLevel: 'debug',
     sessionMinutes: options.sessionMinutes ?? 120,
