@@ -3,7 +3,7 @@
 // moved on its own ("This session") lives in a one-off child series in our model, but in
 // calendars it stays an override of its parent's entry, keyed by RECURRENCE-ID.
 import { DateTime } from 'luxon';
-import { expandOccurrences, toRRule, type SeriesTiming } from '../scheduling/recurrence.js';
+import { expandOccurrences, timingOf, toRRule, type SeriesTiming } from '../scheduling/recurrence.js';
 import type { IcsEvent } from './ics.js';
 import type { OccurrenceRow, SeriesRow } from './queries.js';
 
@@ -17,16 +17,6 @@ export function uidOf(seriesId: string): string {
  */
 export function joinUrlOf(series: SeriesRow, tutors: { meetingUrl: string | null }[]): string | null {
   return series.meetingUrl ?? tutors.find((t) => t.meetingUrl)?.meetingUrl ?? null;
-}
-
-export function timingOfSeries(series: SeriesRow): SeriesTiming {
-  return {
-    startDate: series.startDate,
-    startTime: series.startTime.slice(0, 5),
-    durationMinutes: series.durationMinutes,
-    zone: series.timeZone,
-    repeat: series.repeat as SeriesTiming['repeat'],
-  };
 }
 
 /** A one-off child made by "This session": its only occurrence replaces one of the parent's dates. */
@@ -46,7 +36,7 @@ export interface EventText {
  * as EXDATE. Dates moved to a child stay out of EXDATE: their override replaces them.
  */
 export function seriesEvent(series: SeriesRow, occurrences: OccurrenceRow[], text: EventText): IcsEvent {
-  const timing = timingOfSeries(series);
+  const timing = timingOf(series);
   const rule = expandOccurrences(timing);
   const own = occurrences.filter((o) => o.seriesId === series.id);
   const first = rule[0]?.start ?? own[0]?.startsAt ?? new Date(0);
@@ -103,7 +93,7 @@ export function instanceEvent(series: SeriesRow, occurrence: OccurrenceRow, text
  */
 function ruleStartOf(parent: SeriesRow, occurrence: OccurrenceRow): Date {
   const date = localDate(occurrence.originalStartsAt, parent.timeZone);
-  const match = expandOccurrences(timingOfSeries(parent)).find((o) => o.localDate === date);
+  const match = expandOccurrences(timingOf(parent)).find((o) => o.localDate === date);
   return match?.start ?? occurrence.originalStartsAt;
 }
 

@@ -3,8 +3,8 @@
 // shows each session once. Only a SHA-256 hash of the secret is stored; the URL is shown once.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.js';
-import { expandOccurrences } from '../scheduling/recurrence.js';
-import { isDetached, localDate, overrideEvent, seriesEvent, timingOfSeries } from './entries.js';
+import { expandOccurrences, timingOf } from '../scheduling/recurrence.js';
+import { isDetached, localDate, overrideEvent, seriesEvent } from './entries.js';
 import { buildCalendar, type IcsEvent } from './ics.js';
 import { absoluteUrl, sessionLink } from './links.js';
 import * as q from './queries.js';
@@ -72,7 +72,7 @@ function movedAwayStarts(series: q.SeriesRow, list: q.SeriesRow[], occurrences: 
       .flatMap((child) => occurrences.filter((o) => o.seriesId === child.id).map((o) => localDate(o.originalStartsAt, series.timeZone))),
   );
   const missing = series.excludedDates.filter((d) => !shown.has(d));
-  return expandOccurrences(timingOfSeries(series))
+  return expandOccurrences(timingOf(series))
     .filter((o) => missing.includes(o.localDate))
     .map((o) => o.start);
 }

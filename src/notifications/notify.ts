@@ -2,9 +2,9 @@
 // per affected person per change (a series edit is one email, not one per occurrence). Added
 // invitees get an invitation, removed ones a cancellation, the others an update. See CONTEXT.md.
 import type { Db } from '../db/client.js';
-import { describeRepeat } from '../scheduling/recurrence.js';
+import { describeRepeat, timingOf } from '../scheduling/recurrence.js';
 import { compose, formatWhen, type Letter, type SessionFacts } from './compose.js';
-import { instanceEvent, isDetached, joinUrlOf, overrideEvent, seriesEvent, timingOfSeries, type EventText } from './entries.js';
+import { instanceEvent, isDetached, joinUrlOf, overrideEvent, seriesEvent, type EventText } from './entries.js';
 import { buildCalendar, type IcsEvent, type IcsMethod } from './ics.js';
 import { calendarOrganizer, sessionLink } from './links.js';
 import { enqueue, type MessageKind, type OutgoingMessage } from './outbox.js';
@@ -41,7 +41,7 @@ async function loadEntry(db: Db, seriesId: string): Promise<Entry> {
     community: await q.findCourseTitle(db, snap.series.courseId),
     zone: snap.series.timeZone,
     durationMinutes: snap.series.durationMinutes,
-    repeatSummary: describeRepeat(timingOfSeries(snap.series)),
+    repeatSummary: describeRepeat(timingOf(snap.series)),
     tutors: snap.invitees.filter((i) => i.role === 'tutor').map((i) => i.name),
     meetingUrl: joinUrlOf(snap.series, snap.invitees.filter((i) => i.role === 'tutor')),
   };

@@ -7,9 +7,9 @@
 // the 15-minute one until 7.5 minutes before). So nobody gets "starts in 24 hours" and "starts in
 // 15 minutes" together, and the subject says the real time left ("starts in 11 minutes").
 import type { Db } from '../db/client.js';
-import { describeRepeat } from '../scheduling/recurrence.js';
+import { describeRepeat, timingOf } from '../scheduling/recurrence.js';
 import { compose } from './compose.js';
-import { joinUrlOf, timingOfSeries } from './entries.js';
+import { joinUrlOf } from './entries.js';
 import { sessionLink } from './links.js';
 import { enqueue, type OutgoingMessage } from './outbox.js';
 import * as q from './queries.js';
@@ -66,7 +66,7 @@ async function loadSeriesFacts(db: Db, seriesId: string) {
     community: await q.findCourseTitle(db, s.courseId),
     zone: s.timeZone,
     durationMinutes: s.durationMinutes,
-    repeatSummary: describeRepeat(timingOfSeries(s)),
+    repeatSummary: describeRepeat(timingOf(s)),
     tutors: invitees.filter((i) => i.role === 'tutor').map((i) => i.name),
     meetingUrl: joinUrlOf(s, invitees.filter((i) => i.role === 'tutor')),
   };

@@ -44,6 +44,17 @@ export interface Occurrence {
   /** The rule's local date in the series zone; identifies the occurrence for edits. */
   localDate: string;
 }
+/** The timing of a stored series, from its columns as the database returns them. */
+export function timingOf(series: { startDate: string; startTime: string; durationMinutes: number; timeZone: string; repeat: unknown }): SeriesTiming {
+  return {
+    startDate: series.startDate,
+    startTime: series.startTime.slice(0, 5),
+    durationMinutes: series.durationMinutes,
+    zone: series.timeZone,
+    repeat: series.repeat as RepeatRule,
+  };
+}
+
 export type TimingField = 'startDate' | 'startTime' | 'durationMinutes' | 'zone' | 'repeat' | 'weekdays' | 'interval' | 'until' | 'count';
 export type TimingProblems = Partial<Record<TimingField, string>>;
 

@@ -8,7 +8,9 @@ import { checkTagIds, findPlatformOfUser } from '../tags/service.js';
 import type { Role } from '../lib/session-token.js';
 import * as q from './queries.js';
 import { notifySaved } from '../notifications/notify.js';
-import { checkTiming, describeRepeat, expandOccurrences, type SeriesTiming } from './recurrence.js';
+import { checkTiming, describeRepeat, expandOccurrences, timingOf, type SeriesTiming } from './recurrence.js';
+
+export { timingOf } from './recurrence.js';
 import { AddSessionsForm, fieldErrors, readResources, readTiming, TIMING_FIELDS } from './schemas.js';
 import { wallTime } from './time.js';
 
@@ -93,8 +95,11 @@ export async function saveWithoutDoubleBooking<T>(db: Db, valid: ValidSessionFor
     return await db.transaction((tx) => save(tx as unknown as Db));
   } catch (err) {
     if (!isDoubleBooking(err)) throw err;
-    await gateConflicts(db, { ...valid, form: { ...valid.form, confirmConflicts: '' } }, timing, excludeSeriesIds);
-    throw new SchedulingConflicts([], '', true);
+    // Only the tutors' clashes explain the refusal: soft conflicts here would invite a confirmation
+    // that cannot help. With none left to name (a clash inside the replaced series), the alert says so generally.
+    const report = await checkConflicts(db, { timing, invitees: valid.invitees, excludeSeriesIds });
+    const blocking = report.conflicts.filter((c) => c.kind === 'busy' && c.blocking);
+    throw new SchedulingConflicts(describeConflicts(blocking, timing.zone, valid.form.courseId), '', true);
   }
 }
 
@@ -250,15 +255,6 @@ async function describeSeriesRepeat(db: Db, series: q.SeriesRow): Promise<string
   return parent ? `${own} (moved from the series “${parent.name}”: ${describeRepeat(timingOf(parent))})` : own;
 }
 
-export function timingOf(series: q.SeriesRow): SeriesTiming {
-  return {
-    startDate: series.startDate,
-    startTime: series.startTime.slice(0, 5),
-    durationMinutes: series.durationMinutes,
-    zone: series.timeZone,
-    repeat: series.repeat as SeriesTiming['repeat'],
-  };
-}
 
 /** "Tue 16 Mar 2027, 16:00–17:00 (America/New York)" in the given zone. */
 export function formatRange(start: Date, end: Date, zone: string): string {

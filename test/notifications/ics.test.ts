@@ -4,8 +4,7 @@ import ICAL from 'ical.js';
 import { instanceEvent, overrideEvent, seriesEvent } from '../../src/notifications/entries.js';
 import { buildCalendar, foldLine } from '../../src/notifications/ics.js';
 import type { OccurrenceRow, SeriesRow } from '../../src/notifications/queries.js';
-import { expandOccurrences } from '../../src/scheduling/recurrence.js';
-import { timingOfSeries } from '../../src/notifications/entries.js';
+import { expandOccurrences, timingOf } from '../../src/scheduling/recurrence.js';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
 const text = { summary: 'Regression clinic, part 2; with R\\stats', description: 'Bring your laptop.\nOpen in TutorKit: https://tutorkit.example.edu/open/sessions/x?u=1&e=2&s=3' };
@@ -35,7 +34,7 @@ function makeSeries(overrides: Partial<SeriesRow> = {}): SeriesRow {
 }
 
 function occurrencesOf(series: SeriesRow): OccurrenceRow[] {
-  return expandOccurrences(timingOfSeries(series)).map((o, i) => ({
+  return expandOccurrences(timingOf(series)).map((o, i) => ({
     id: `occ-${i}`,
     seriesId: series.id,
     courseId: series.courseId,
