@@ -133,4 +133,15 @@ describe('Notifications: calendar feed and settings', () => {
     expect(await res.text()).to.match(/id="remindersEnabled"[^>]*checked/);
     expect((await db().select({ on: users.remindersEnabled }).from(users).where(eq(users.id, ids['stu-1']!)))[0]!.on).to.equal(true);
   });
+  it('When someone sends the reminders or feed settings to a course they did not open TutorKit from, then each gets 403 and nothing changes', async () => {
+    const elsewhere = await launchAs(lms.app, lms.sim, { user: { sub: 'ta-9', name: 'Tess Elsewhere', roles: [ROLES.teachingAssistant] }, context: { id: 'feed-b', title: 'Chemistry' } });
+    const [before] = await db().select({ on: users.remindersEnabled, feed: users.feedTokenHash }).from(users).where(eq(users.sub, 'ta-9'));
+    for (const [method, path] of [['PUT', 'reminders'], ['POST', 'feed'], ['DELETE', 'feed']] as const) {
+      const res = await htmx(lms.app, method, `/c/${tutor.courseId}/settings/${path}`, elsewhere, {});
+      expect(res.status, `${method} ${path}`).to.equal(403);
+      expect(await res.text()).not.to.contain('Physics');
+    }
+    const [after] = await db().select({ on: users.remindersEnabled, feed: users.feedTokenHash }).from(users).where(eq(users.sub, 'ta-9'));
+    expect(after).to.deep.equal(before);
+  });
 });
