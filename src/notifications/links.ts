@@ -44,9 +44,11 @@ export type LinkCheck = { ok: true; userId: string } | { ok: false; reason: 'inv
 export function verifySessionLink(occurrenceId: string, query: Record<string, unknown>, now: Date): LinkCheck {
   const userId = typeof query.u === 'string' ? query.u : '';
   const expires = typeof query.e === 'string' && /^\d{1,12}$/.test(query.e) ? Number(query.e) : NaN;
-  const given = typeof query.s === 'string' ? Buffer.from(query.s, 'base64url') : Buffer.alloc(0);
+  // The signature's text is compared, not its decoded bytes: base64url ignores the last
+  // character's spare bits, so decoding would accept several spellings of one signature.
+  const given = Buffer.from(typeof query.s === 'string' ? query.s : '');
   if (!userId || Number.isNaN(expires)) return { ok: false, reason: 'invalid' };
-  const expected = Buffer.from(sign(userId, occurrenceId, expires), 'base64url');
+  const expected = Buffer.from(sign(userId, occurrenceId, expires));
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'invalid' };
   if (expires * 1000 < now.getTime()) return { ok: false, reason: 'expired' };
   return { ok: true, userId };

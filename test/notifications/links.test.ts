@@ -25,6 +25,14 @@ describe('Email session links', () => {
     expect(verifySessionLink(USER, query, now).ok).to.equal(false);
     expect(verifySessionLink(OCC, { ...query, e: String(Number(query.e) + 86_400) }, now).ok).to.equal(false);
     expect(verifySessionLink(OCC, { ...query, s: undefined }, now).ok).to.equal(false);
+    // Every one-character change of the signature, including the last character, whose spare
+    // bits base64url decoding would ignore.
+    const s = String(query.s);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (let i = 0; i < s.length; i++) {
+      const other = alphabet[(alphabet.indexOf(s[i]!) + 1) % 64]!;
+      expect(verifySessionLink(OCC, { ...query, s: `${s.slice(0, i)}${other}${s.slice(i + 1)}` }, now).ok, `character ${i}`).to.equal(false);
+    }
     configureLinks({ baseUrl: 'https://tutorkit.example.edu', key: 'z'.repeat(40), from: 'x@example.edu' });
     expect(verifySessionLink(OCC, query, now).ok).to.equal(false);
   });
