@@ -49,6 +49,8 @@ export interface CalendarDay {
   inMonth: boolean;
   isToday: boolean;
   entries: CalendarEntry[];
+  /** Month view: sessions of the day beyond the first few, and the week view that shows them all. */
+  more: { count: number; href: string } | null;
 }
 export interface GridContext {
   zone: string;
@@ -145,13 +147,26 @@ function toDay(day: DateTime, byDay: Map<string, CalendarEntry[]>, ctx: GridCont
     inMonth: month === undefined || day.month === month,
     isToday: date === ctx.today,
     entries: byDay.get(date) ?? [],
+    more: null,
   };
 }
 
-export function buildMonthGrid(rows: CalendarRow[], ctx: GridContext): { title: string; weeks: CalendarDay[][] } {
+/**
+ * A month cell shows this many sessions; the rest are one "+N more" link to that day's week.
+ * A cell with dozens of entries is unreadable, and a busy course's month page would otherwise
+ * carry up to GRID_LIMIT entries of HTML on every launch.
+ */
+export const MONTH_ENTRIES_SHOWN = 3;
+
+function trimForMonth(day: CalendarDay, weekHref: (date: string) => string): CalendarDay {
+  if (day.entries.length <= MONTH_ENTRIES_SHOWN + 1) return day;
+  return { ...day, entries: day.entries.slice(0, MONTH_ENTRIES_SHOWN), more: { count: day.entries.length - MONTH_ENTRIES_SHOWN, href: weekHref(day.date) } };
+}
+
+export function buildMonthGrid(rows: CalendarRow[], ctx: GridContext, weekHref: (date: string) => string = (date) => `?view=week&date=${date}`): { title: string; weeks: CalendarDay[][] } {
   const anchor = startOfDay(ctx.anchor, ctx.zone);
   const byDay = groupByDay(rows, ctx.zone);
-  const days = monthDays(anchor).map((d) => toDay(d, byDay, ctx, anchor.month));
+  const days = monthDays(anchor).map((d) => trimForMonth(toDay(d, byDay, ctx, anchor.month), weekHref));
   const weeks = Array.from({ length: days.length / 7 }, (_, i) => days.slice(i * 7, i * 7 + 7));
   return { title: anchor.toFormat('LLLL yyyy'), weeks };
 }
@@ -232,7 +247,7 @@ export interface CalendarPage {
 export function buildCalendar(rows: CalendarRow[], view: CalendarView, ctx: GridContext, basePath: string): CalendarPage {
   const base = { view, zone: ctx.zone, isEmpty: rows.length === 0, truncated: view !== 'list' && rows.length >= GRID_LIMIT };
   if (view === 'month') {
-    const month = buildMonthGrid(rows, ctx);
+    const month = buildMonthGrid(rows, ctx, (date) => `${basePath}?view=week&date=${date}`);
     return { ...base, title: month.title, weeks: month.weeks, days: [], links: calendarLinks(basePath, view, ctx, null) };
   }
   if (view === 'week') {

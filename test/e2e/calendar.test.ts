@@ -2,9 +2,10 @@
 // form, finds it on the month, week and list views, moves between them with htmx, and the invited
 // student sees it in their own zone. The clock is frozen on Wednesday 3 March 2027, 10:00 New York.
 import { expect } from 'chai';
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { users, availabilityHours } from '../../src/db/schema.js';
+import { availabilityHours, memberships, users } from '../../src/db/schema.js';
+import { addSessions } from '../../src/scheduling/service.js';
 import { fixedClock, startTestApp, type TestApp } from '../support/app.js';
 import { expectNoAxeViolations, launchBrowser, launchFromDemo, openPage, screenshot, unexpectedProblems, type WatchedPage } from './support.js';
 
@@ -140,6 +141,26 @@ describe('Sessions calendar in a browser', () => {
     await page.waitForFunction(() => document.activeElement?.id === 'calendar-heading');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent?.replace(/\s+/g, ' ').trim())).to.equal('‹ Previous month');
+    expectNoProblems();
+  });
+
+  it('When a day has more sessions than a month cell shows, then "+2 more" opens that day’s week with all five', async () => {
+    const db = app.database.db;
+    const [tutor] = await db.select({ id: users.id }).from(users).where(eq(users.sub, 'demo-tutor-1'));
+    const [membership] = await db.select({ courseId: memberships.courseId }).from(memberships).where(eq(memberships.userId, tutor!.id));
+    for (const [i, startTime] of ['09:00', '10:00', '11:00', '12:00', '13:00'].entries()) {
+      await addSessions(db, tutor!.id, { name: `Lab clinic ${i + 1}`, courseId: membership!.courseId, startDate: '2027-04-20', startTime, zone: 'America/New_York', lengthValue: '45', lengthUnit: 'minutes', repeat: 'none', tutorIds: tutor!.id, invitedOnly: 'on' });
+    }
+    await launchFromDemo(page, app.baseUrl, 'tutor', TUTOR);
+    await navigate('Next month', 'April 2027');
+    expect(await entriesOf('Tuesday 20 April 2027')).to.deep.equal(['09:00 Lab clinic 1', '10:00 Lab clinic 2', '11:00 Lab clinic 3']);
+    const more = cell('Tuesday 20 April 2027').getByRole('link', { name: '+2 more sessions on Tuesday 20 April 2027' });
+    await screenshot(page, 'calendar-month-more');
+    await expectNoAxeViolations(page);
+    await more.click();
+    await calendar().getByText('Lab clinic 5').waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'calendar-heading');
+    expect(new URL(page.url()).search).to.equal('?view=week&date=2027-04-20');
     expectNoProblems();
   });
 

@@ -1,7 +1,7 @@
 // The Sessions calendar: the pure grid builders (zones, DST weeks in both hemispheres) and the page
 // over HTTP after real LTI launches, with the clock frozen on Wednesday 3 March 2027, 12:00 UTC.
 import { expect } from 'chai';
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { occurrences, sessionSeries, users } from '../../src/db/schema.js';
 import {
@@ -54,6 +54,16 @@ describe('Calendar grids (pure)', () => {
     const la = buildMonthGrid([late], { zone: 'America/Los_Angeles', anchor: '2027-03-01', today: '2027-03-03' }).weeks.flat();
     expect(entriesOn(la, '2027-03-16')).to.deep.equal(['16:30 Late review']);
     expect(entriesOn(la, '2027-03-17')).to.deep.equal([]);
+  });
+
+  it('When a day has six sessions, then the month cell shows the first three and "+3 more" linking to that day’s week; four still show in full', () => {
+    const busy = ['08:00', '09:00', '10:00', '11:00', '12:00', '13:00'].map((t, i) => row(`2027-03-09T${t}:00Z`, 30, { name: `Drop-in ${i + 1}` }));
+    const four = ['08:00', '09:00', '10:00', '11:00'].map((t, i) => row(`2027-03-10T${t}:00Z`, 30, { name: `Clinic ${i + 1}` }));
+    const days = buildMonthGrid([...busy, ...four], { zone: 'UTC', anchor: '2027-03-01', today: '2027-03-03' }, (date) => `/c/x/sessions?view=week&date=${date}`).weeks.flat();
+    expect(entriesOn(days, '2027-03-09')).to.deep.equal(['08:00 Drop-in 1', '09:00 Drop-in 2', '10:00 Drop-in 3']);
+    expect(days.find((d) => d.date === '2027-03-09')!.more).to.deep.equal({ count: 3, href: '/c/x/sessions?view=week&date=2027-03-09' });
+    expect(entriesOn(days, '2027-03-10')).to.have.length(4);
+    expect(days.find((d) => d.date === '2027-03-10')!.more).to.equal(null);
   });
 
   it('When the window of a Berlin month is asked for, then it runs from Monday 00:00 Berlin before the 1st to the Monday after the last Sunday', () => {
@@ -344,6 +354,20 @@ describe('Sessions calendar page', () => {
     const { html } = await page(tutor, '?added=1');
     expect(html).to.contain('Your session was saved and added to the calendars of everyone invited.');
     expect(html.indexOf('Your session was saved')).to.be.lessThan(html.indexOf('id="calendar"'));
+  });
+
+  it('When a day holds more sessions than a month cell shows, then the month says "+N more" and links to that day’s week, which lists them all', async () => {
+    for (const [i, time] of ['08:00', '09:00', '10:00', '11:00', '12:00', '13:00'].entries()) {
+      const res = await post(tutor, session({ name: `June clinic ${i + 1}`, startDate: '2027-06-15', startTime: time, zone: 'America/New_York' }));
+      expect(res.status, await res.clone().text()).to.equal(303);
+    }
+    const { html } = await page(tutor, '?date=2027-06-15');
+    expect(text(html)).to.contain('June clinic 3').and.not.contain('June clinic 4');
+    const weekHref = `/c/${tutor.courseId}/sessions?view=week&amp;date=2027-06-15`;
+    expect(html).to.contain(`<a href="${weekHref}" hx-get="${weekHref}" hx-target="#calendar" hx-swap="outerHTML" hx-push-url="true" hx-indicator="#calendar-loading">+3 more<span class="visually-hidden"> sessions on Tuesday 15 June 2027</span></a>`);
+    expect(text((await page(tutor, '?view=week&date=2027-06-15')).html)).to.contain('June clinic 6');
+    // The other tests count what lies ahead: leave the calendar as it was.
+    await db().delete(sessionSeries).where(like(sessionSeries.name, 'June clinic %'));
   });
 
   it('When a month has no sessions, then the calendar says so and still offers navigation', async () => {
