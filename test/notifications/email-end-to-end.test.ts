@@ -8,6 +8,7 @@ import type { ParsedMail } from 'mailparser';
 import { memberships, occurrences, outbox, sessionSeries, users } from '../../src/db/schema.js';
 import { useSimulatedLms, type TestAppOptions } from '../support/app.js';
 import { getWithToken, launchAs, people, postAs, type Launched } from '../support/launch.js';
+import { weeklySessionForm } from '../support/sessions.js';
 import { ROLES } from '../support/platform-simulator.js';
 import { startSmtp } from '../support/smtp.js';
 
@@ -46,19 +47,10 @@ describe('Email from a saved session to the inbox', () => {
     expect(file, 'a calendar file is attached').to.not.equal(undefined);
     return new ICAL.Component(ICAL.parse(file!.content.toString('utf8')));
   };
-  const weekly = (overrides: Record<string, string | string[]> = {}) => ({
+  const weekly = (overrides: Record<string, string | string[]> = {}) => weeklySessionForm({
     name: 'Spectroscopy clinic',
     description: 'Bring your NMR problem set.',
     courseId: tutor.courseId,
-    startDate: '2027-03-09',
-    startTime: '16:00',
-    zone: 'America/New_York',
-    lengthValue: '60',
-    lengthUnit: 'minutes',
-    repeat: 'weekly',
-    interval: '1',
-    weekdays: 'TU',
-    endType: 'count',
     count: '3',
     tutorIds: ids.tutor,
     studentIds: [ids.priya, ids.noEmail],

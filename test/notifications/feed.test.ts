@@ -5,6 +5,7 @@ import ICAL from 'ical.js';
 import { occurrences, sessionSeries, users } from '../../src/db/schema.js';
 import { fixedClock, useSimulatedLms, type TestApp } from '../support/app.js';
 import { getWithToken, launchAs, people, postAs, type Launched } from '../support/launch.js';
+import { weeklySessionForm } from '../support/sessions.js';
 import { ROLES } from '../support/platform-simulator.js';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
@@ -33,23 +34,14 @@ describe('Notifications: calendar feed and settings', () => {
     student = await launchAs(lms.app, lms.sim, { user: people.student(), context: course });
     outsider = await launchAs(lms.app, lms.sim, { user: { sub: 'stu-9', name: 'Omar Other', email: 'omar@example.edu', roles: [ROLES.learner] }, context: course });
     for (const sub of ['ta-1', 'stu-1', 'stu-9']) ids[sub] = (await db().select({ id: users.id }).from(users).where(eq(users.sub, sub)))[0]!.id;
-    const res = await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions`, {
+    const res = await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions`, weeklySessionForm({
       name: 'Kinematics drop-in',
       courseId: tutor.courseId,
-      startDate: '2027-03-09',
-      startTime: '16:00',
-      zone: 'America/New_York',
-      lengthValue: '60',
-      lengthUnit: 'minutes',
-      repeat: 'weekly',
-      interval: '1',
-      weekdays: ['TU'],
-      endType: 'count',
       count: '4',
       tutorIds: ids['ta-1']!,
       studentIds: ids['stu-1']!,
       invitedOnly: 'on',
-    });
+    }));
     expect(res.status).to.equal(303);
   });
 

@@ -6,6 +6,7 @@ import ICAL from 'ical.js';
 import { occurrences, outbox, sessionSeries, users } from '../../src/db/schema.js';
 import { fixedClock, useSimulatedLms } from '../support/app.js';
 import { getWithToken, launchAs, people, postAs, readLaunchPage, type Launched } from '../support/launch.js';
+import { weeklySessionForm } from '../support/sessions.js';
 import { ROLES } from '../support/platform-simulator.js';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
@@ -37,20 +38,11 @@ describe('Notifications: invitations, updates and cancellations', () => {
     await db().delete(outbox);
   });
 
-  const form = (overrides: Record<string, string | string[]> = {}) => ({
+  const form = (overrides: Record<string, string | string[]> = {}) => weeklySessionForm({
     name: 'Regression clinic',
     description: 'Bring last week’s problem set.',
     courseId: tutor.courseId,
-    startDate: '2027-03-09',
-    startTime: '16:00',
-    zone: 'America/New_York',
-    lengthValue: '60',
-    lengthUnit: 'minutes',
-    repeat: 'weekly',
-    interval: '1',
     weekdays: ['TU', 'TH'],
-    endType: 'count',
-    count: '6',
     tutorIds: ids['ta-1']!,
     studentIds: [ids['stu-1']!, ids['stu-noemail']!],
     meetingUrl: 'https://meet.example.com/clinic',

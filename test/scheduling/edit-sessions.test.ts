@@ -5,6 +5,7 @@ import { asc, eq } from 'drizzle-orm';
 import { occurrences, rsvps, sessionSeries, users } from '../../src/db/schema.js';
 import { fixedClock, useSimulatedLms } from '../support/app.js';
 import { getWithToken, h1Of, launchAs, people, postAs, type Launched } from '../support/launch.js';
+import { weeklySessionForm } from '../support/sessions.js';
 import { ROLES } from '../support/platform-simulator.js';
 
 const NOW = new Date('2027-03-20T12:00:00Z');
@@ -29,19 +30,10 @@ describe('Edit and cancel sessions', () => {
   });
 
   const send = (who: Launched, path: string, fields: Record<string, string | string[]>) => postAs(lms.app, who, path, fields);
-  const form = (overrides: Record<string, string | string[]> = {}) => ({
+  const form = (overrides: Record<string, string | string[]> = {}) => weeklySessionForm({
     name: 'Regression clinic',
     courseId: tutor.courseId,
-    startDate: '2027-03-09',
-    startTime: '16:00',
-    zone: 'America/New_York',
-    lengthValue: '60',
-    lengthUnit: 'minutes',
-    repeat: 'weekly',
-    interval: '1',
     weekdays: ['TU', 'TH'],
-    endType: 'count',
-    count: '6',
     tutorIds: ids.tutor,
     studentIds: ids.student,
     ...overrides,
