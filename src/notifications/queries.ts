@@ -1,8 +1,8 @@
 // The only place the notifications content side touches Drizzle (the outbox has its own file).
 // Functions return flat rows.
-import { and, asc, eq, gt, inArray, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { courses, memberships, occurrences, pendingDestinations, rsvps, seriesInvitees, sessionSeries, users } from '../db/schema.js';
+import { courses, memberships, occurrences, outbox, pendingDestinations, rsvps, seriesInvitees, sessionSeries, users } from '../db/schema.js';
 
 export type SeriesRow = typeof sessionSeries.$inferSelect;
 export type OccurrenceRow = typeof occurrences.$inferSelect;
@@ -50,8 +50,19 @@ export async function findUserName(db: Db, userId: string): Promise<string> {
 }
 
 /** Scheduled occurrences starting in (after, until], with each invitee who wants reminders and has not declined. */
-export async function listReminderCandidates(db: Db, after: Date, until: Date) {
+/** The outbox dedupe key of one reminder; listReminderCandidates builds the same text in SQL. */
+export function reminderKey(occurrenceId: string, userId: string, lead: number): string {
+  return `reminder:${occurrenceId}:${userId}:${lead}`;
+}
+
+/**
+ * Invitees with reminders on, who have not declined, of scheduled occurrences starting in
+ * [from, until], whose reminder of this lead is not queued yet.
+ */
+export async function listReminderCandidates(db: Db, window: { from: Date; until: Date; lead: number }) {
   const declined = sql`exists (select 1 from ${rsvps} r where r.occurrence_id = ${occurrences.id} and r.user_id = ${users.id} and r.response = 'declined')`;
+  const key = sql`'reminder:' || ${occurrences.id}::text || ':' || ${users.id}::text || ':' || ${String(window.lead)}`;
+  const queued = sql`exists (select 1 from ${outbox} m where m.dedupe_key = ${key})`;
   return db
     .select({
       occurrenceId: occurrences.id,
@@ -67,7 +78,16 @@ export async function listReminderCandidates(db: Db, after: Date, until: Date) {
     .from(occurrences)
     .innerJoin(seriesInvitees, eq(seriesInvitees.seriesId, occurrences.seriesId))
     .innerJoin(users, eq(users.id, seriesInvitees.userId))
-    .where(and(eq(occurrences.status, 'scheduled'), gt(occurrences.startsAt, after), lte(occurrences.startsAt, until), eq(users.remindersEnabled, true), sql`not ${declined}`))
+    .where(
+      and(
+        eq(occurrences.status, 'scheduled'),
+        gte(occurrences.startsAt, window.from),
+        lte(occurrences.startsAt, window.until),
+        eq(users.remindersEnabled, true),
+        sql`not ${declined}`,
+        sql`not ${queued}`,
+      ),
+    )
     .orderBy(asc(occurrences.startsAt));
 }
 

@@ -18,40 +18,37 @@ import * as q from './queries.js';
 export const REMINDER_LEADS = [24 * 60, 15] as const;
 const MINUTE_MS = 60_000;
 
-/** The lead of the reminder due now for a session starting at `startsAt`, or null when none is. */
-export function dueLead(startsAt: Date, now: Date): number | null {
-  const left = (startsAt.getTime() - now.getTime()) / MINUTE_MS;
-  if (left <= 0) return null;
-  // The shortest lead already reached is the current one; longer ones are past their moment.
-  const current = [...REMINDER_LEADS].reverse().find((lead) => left <= lead);
-  return current !== undefined && left >= current / 2 ? current : null;
-}
-
+/**
+ * The reminder of lead L is due while between L and L/2 minutes are left before the start; the
+ * leads' windows do not overlap, so at most one is due per occurrence. Each tick asks the
+ * database only for reminders due now and not queued yet: a 15-second tick does not compose
+ * a day's reminders again to have the dedupe keys refuse them.
+ */
 export async function queueDueReminders(db: Db, now: Date): Promise<number> {
-  const longest = REMINDER_LEADS[0] * MINUTE_MS;
-  const candidates = await q.listReminderCandidates(db, now, new Date(now.getTime() + longest));
   const messages: OutgoingMessage[] = [];
   const series = new Map<string, Awaited<ReturnType<typeof loadSeriesFacts>>>();
-  for (const c of candidates) {
-    const lead = dueLead(c.startsAt, now);
-    if (lead === null) continue;
-    if (!series.has(c.seriesId)) series.set(c.seriesId, await loadSeriesFacts(db, c.seriesId));
-    const facts = series.get(c.seriesId);
-    if (!facts) continue;
-    const left = Math.ceil((c.startsAt.getTime() - now.getTime()) / MINUTE_MS);
-    const link = sessionLink(c.userId, c.occurrenceId, c.endsAt);
-    const letter = compose({ kind: 'reminder', recipient: { name: c.name, timeZone: c.timeZone }, session: facts, start: c.startsAt, end: c.endsAt, link, leadMinutes: left });
-    messages.push({
-      dedupeKey: `reminder:${c.occurrenceId}:${c.userId}:${lead}`,
-      kind: 'reminder',
-      userId: c.userId,
-      to: c.email,
-      ...letter,
-      ics: null,
-      courseId: c.courseId,
-      seriesId: c.seriesId,
-      occurrenceId: c.occurrenceId,
-    });
+  for (const lead of REMINDER_LEADS) {
+    const from = new Date(now.getTime() + (lead / 2) * MINUTE_MS);
+    const until = new Date(now.getTime() + lead * MINUTE_MS);
+    for (const c of await q.listReminderCandidates(db, { from, until, lead })) {
+      if (!series.has(c.seriesId)) series.set(c.seriesId, await loadSeriesFacts(db, c.seriesId));
+      const facts = series.get(c.seriesId);
+      if (!facts) continue;
+      const left = Math.ceil((c.startsAt.getTime() - now.getTime()) / MINUTE_MS);
+      const link = sessionLink(c.userId, c.occurrenceId, c.endsAt);
+      const letter = compose({ kind: 'reminder', recipient: { name: c.name, timeZone: c.timeZone }, session: facts, start: c.startsAt, end: c.endsAt, link, leadMinutes: left });
+      messages.push({
+        dedupeKey: q.reminderKey(c.occurrenceId, c.userId, lead),
+        kind: 'reminder',
+        userId: c.userId,
+        to: c.email,
+        ...letter,
+        ics: null,
+        courseId: c.courseId,
+        seriesId: c.seriesId,
+        occurrenceId: c.occurrenceId,
+      });
+    }
   }
   return messages.length === 0 ? 0 : enqueue(db, messages);
 }

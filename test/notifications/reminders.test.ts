@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import { occurrences, outbox, rsvps, sessionSeries, users } from '../../src/db/schema.js';
+import { listReminderCandidates } from '../../src/notifications/queries.js';
 import { queueDueReminders } from '../../src/notifications/reminders.js';
 import { fixedClock, useSimulatedLms } from '../support/app.js';
 import { launchAs, people, postAs, type Launched } from '../support/launch.js';
@@ -66,6 +67,10 @@ describe('Notifications: reminders', () => {
     clock.set(new Date(occ!.startsAt.getTime() - 24 * HOUR));
     expect(await queueDueReminders(db(), clock.now())).to.equal(3);
     expect(await queueDueReminders(db(), new Date(clock.now().getTime() + MINUTE)), 'the next tick queues nothing again').to.equal(0);
+    // ...and does not even compose them again: the query leaves out reminders already queued.
+    const window = { from: new Date(clock.now().getTime() + 12 * HOUR), until: new Date(clock.now().getTime() + 24 * HOUR), lead: 24 * 60 };
+    expect(await listReminderCandidates(db(), window)).to.deep.equal([]);
+    expect(await listReminderCandidates(db(), { ...window, lead: 15 }), 'another lead is another reminder').to.have.length(3);
     let rows = await reminders();
     expect(rows.map((r) => r.toAddress)).to.deep.equal(['luis@example.edu', 'maya@example.edu', 'priya@example.edu']);
     expect(rows[0]!.subject).to.equal('Reminder: Titration lab prep starts in 24 hours');
