@@ -4,11 +4,11 @@
 // student is unavailable; from 12:00 to 13:00 she is in another session. The clock is frozen on Wednesday 3 March 2027, 10:00 New York.
 import { expect } from 'chai';
 import { eq, inArray } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { availabilityHours, memberships, users } from '../../src/db/schema.js';
 import { addSessions } from '../../src/scheduling/service.js';
-import { fixedClock, startTestApp, type TestApp } from '../support/app.js';
-import { expectNoAxeViolations, launchBrowser, launchFromDemo, openPage, screenshot, unexpectedProblems, type WatchedPage } from './support.js';
+import { fixedClock } from '../support/app.js';
+import { expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
 const TUTOR = 'Maya Chen';
 const STUDENT = 'Priya Natarajan';
@@ -16,14 +16,12 @@ const DAY_LABEL = 'Tuesday 9 March 2027';
 
 
 describe('Scheduling assistant in a browser', () => {
-  let app: TestApp;
-  let browser: Browser;
+  const env = useDemoApp({ clock: fixedClock('2027-03-03T15:00:00Z') });
   let watched: WatchedPage;
   let page: Page;
 
   before(async () => {
-    [app, browser] = await Promise.all([startTestApp({ demo: true, clock: fixedClock('2027-03-03T15:00:00Z') }), launchBrowser()]);
-    const db = app.database.db;
+    const db = env.app.database.db;
     await db.update(users).set({ timeZone: 'America/New_York' }).where(inArray(users.sub, ['demo-tutor-1']));
     await db.update(users).set({ timeZone: 'Europe/Berlin' }).where(inArray(users.sub, ['demo-student-1']));
     const idOf = async (sub: string) => (await db.select({ id: users.id }).from(users).where(eq(users.sub, sub)))[0]!.id;
@@ -42,10 +40,6 @@ describe('Scheduling assistant in a browser', () => {
       ...weekdays.map((weekday) => ({ userId: student, weekday, startTime: '14:00', endTime: '22:00', timeZone: 'Europe/Berlin' })),
     ]);
   });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
   afterEach(async () => {
     await watched?.context.close();
   });
@@ -62,9 +56,9 @@ describe('Scheduling assistant in a browser', () => {
 
   /** Launches as the tutor and fills the schedule and the student into Add sessions. */
   async function openForm(width: number, repeat = false) {
-    watched = await openPage(browser, { viewport: { width, height: 800 } });
+    watched = await openPage(env.browser, { viewport: { width, height: 800 } });
     page = watched.page;
-    await launchFromDemo(page, app.baseUrl, 'tutor', TUTOR);
+    await launchFromDemo(page, env.app.baseUrl, 'tutor', TUTOR);
     await page.getByRole('link', { name: 'Add sessions' }).click();
     await page.getByRole('heading', { level: 1, name: 'Add sessions' }).waitFor();
     await page.getByLabel('Session name').fill('Genetics review');

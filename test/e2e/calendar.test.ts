@@ -3,37 +3,31 @@
 // student sees it in their own zone. The clock is frozen on Wednesday 3 March 2027, 10:00 New York.
 import { expect } from 'chai';
 import { eq, inArray } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { availabilityHours, memberships, users } from '../../src/db/schema.js';
 import { addSessions } from '../../src/scheduling/service.js';
-import { fixedClock, startTestApp, type TestApp } from '../support/app.js';
-import { expectNoAxeViolations, launchBrowser, launchFromDemo, openPage, screenshot, unexpectedProblems, type WatchedPage } from './support.js';
+import { fixedClock } from '../support/app.js';
+import { expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
 const TUTOR = 'Maya Chen';
 const STUDENT = 'Priya Natarajan';
 const NAME = 'Cell biology drop-in';
 
 describe('Sessions calendar in a browser', () => {
-  let app: TestApp;
-  let browser: Browser;
+  const env = useDemoApp({ clock: fixedClock('2027-03-03T15:00:00Z') });
   let watched: WatchedPage;
   let page: Page;
 
   before(async () => {
-    [app, browser] = await Promise.all([startTestApp({ demo: true, clock: fixedClock('2027-03-03T15:00:00Z') }), launchBrowser()]);
     // The tutor schedules and reads in New York, the student reads in Berlin (settings will set these).
-    const db = app.database.db;
+    const db = env.app.database.db;
     // This story is about the calendar, not availability: nobody has weekly hours.
     await db.delete(availabilityHours);
     await db.update(users).set({ timeZone: 'America/New_York' }).where(inArray(users.sub, ['demo-tutor-1']));
     await db.update(users).set({ timeZone: 'Europe/Berlin' }).where(inArray(users.sub, ['demo-student-1']));
   });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
   beforeEach(async () => {
-    watched = await openPage(browser);
+    watched = await openPage(env.browser);
     page = watched.page;
   });
   afterEach(async () => {
@@ -59,7 +53,7 @@ describe('Sessions calendar in a browser', () => {
   }
 
   it('When a tutor schedules a weekly session, then the month shows it on Tuesdays and Thursdays at 16:00, and Next, Previous, Today, Week and List work with htmx', async () => {
-    await launchFromDemo(page, app.baseUrl, 'tutor', TUTOR);
+    await launchFromDemo(page, env.app.baseUrl, 'tutor', TUTOR);
     expect(await heading().innerText()).to.equal('March 2027');
     expect(await calendar().innerText()).to.contain('No sessions in this month.');
 
@@ -134,7 +128,7 @@ describe('Sessions calendar in a browser', () => {
   });
 
   it('When a keyboard user presses Enter on Next, then the next month loads and focus moves to its heading', async () => {
-    await launchFromDemo(page, app.baseUrl, 'tutor', TUTOR);
+    await launchFromDemo(page, env.app.baseUrl, 'tutor', TUTOR);
     await calendar().getByRole('link', { name: 'Next month' }).focus();
     await page.keyboard.press('Enter');
     await heading().filter({ hasText: /^April 2027$/ }).waitFor();
@@ -145,13 +139,13 @@ describe('Sessions calendar in a browser', () => {
   });
 
   it('When a day has more sessions than a month cell shows, then "+2 more" opens that day’s week with all five', async () => {
-    const db = app.database.db;
+    const db = env.app.database.db;
     const [tutor] = await db.select({ id: users.id }).from(users).where(eq(users.sub, 'demo-tutor-1'));
     const [membership] = await db.select({ courseId: memberships.courseId }).from(memberships).where(eq(memberships.userId, tutor!.id));
     for (const [i, startTime] of ['09:00', '10:00', '11:00', '12:00', '13:00'].entries()) {
       await addSessions(db, tutor!.id, { name: `Lab clinic ${i + 1}`, courseId: membership!.courseId, startDate: '2027-04-20', startTime, zone: 'America/New_York', lengthValue: '45', lengthUnit: 'minutes', repeat: 'none', tutorIds: tutor!.id, invitedOnly: 'on' });
     }
-    await launchFromDemo(page, app.baseUrl, 'tutor', TUTOR);
+    await launchFromDemo(page, env.app.baseUrl, 'tutor', TUTOR);
     await navigate('Next month', 'April 2027');
     expect(await entriesOf('Tuesday 20 April 2027')).to.deep.equal(['09:00 Lab clinic 1', '10:00 Lab clinic 2', '11:00 Lab clinic 3']);
     const more = cell('Tuesday 20 April 2027').getByRole('link', { name: '+2 more sessions on Tuesday 20 April 2027' });
@@ -165,7 +159,7 @@ describe('Sessions calendar in a browser', () => {
   });
 
   it('When the invited student opens My sessions, then they see the session in Berlin time on the month, week and list views', async () => {
-    await launchFromDemo(page, app.baseUrl, 'student', STUDENT);
+    await launchFromDemo(page, env.app.baseUrl, 'student', STUDENT);
     expect(await calendar().locator('.calendar-zone').innerText()).to.equal('Times in Europe/Berlin');
     expect(await page.getByRole('link', { name: 'Add sessions' }).count(), 'students do not schedule').to.equal(0);
     // 16:00 New York is 22:00 in Berlin, then 21:00 between New York's change (14 March) and Berlin's (28 March).
@@ -188,7 +182,7 @@ describe('Sessions calendar in a browser', () => {
 
   it('When the student uses a 375px-wide screen, then the month is a list of the days with sessions and nothing scrolls sideways', async () => {
     await page.setViewportSize({ width: 375, height: 740 });
-    await launchFromDemo(page, app.baseUrl, 'student', STUDENT);
+    await launchFromDemo(page, env.app.baseUrl, 'student', STUDENT);
     await heading().filter({ hasText: /^March 2027$/ }).waitFor();
     const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
     expect(scrollWidth, `page is ${scrollWidth}px wide in a ${innerWidth}px viewport`).to.be.at.most(innerWidth);

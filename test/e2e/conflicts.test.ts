@@ -4,27 +4,23 @@
 // Mexico City time; the clock is frozen on Wednesday 3 March 2027.
 import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { sessionSeries } from '../../src/db/schema.js';
-import { fixedClock, startTestApp, type TestApp } from '../support/app.js';
-import { expectNoAxeViolations, launchBrowser, launchFromDemo, openPage, screenshot, unexpectedProblems, type WatchedPage } from './support.js';
+import { fixedClock } from '../support/app.js';
+import { expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
 
 describe('Conflict alerts in a browser', () => {
-  let app: TestApp;
-  let browser: Browser;
+  const env = useDemoApp({ clock: fixedClock('2027-03-03T16:00:00Z') });
   let watched: WatchedPage;
   let page: Page;
 
   before(async () => {
-    [app, browser] = await Promise.all([startTestApp({ demo: true, clock: fixedClock('2027-03-03T16:00:00Z') }), launchBrowser()]);
-    watched = await openPage(browser);
+    watched = await openPage(env.browser);
     page = watched.page;
   });
   after(async () => {
     await watched?.context.close();
-    await browser?.close();
-    await app?.close();
   });
 
   const alert = () => page.locator('#conflicts');
@@ -33,7 +29,7 @@ describe('Conflict alerts in a browser', () => {
   const problems = () => unexpectedProblems(watched.problems).filter((p) => !/status of 409/.test(p));
 
   it('When a tutor picks a time Diego and Priya can’t make, then the alert names them as the form changes, Save asks for confirmation, and the ticked box saves', async () => {
-    await launchFromDemo(page, app.baseUrl, 'tutor', 'Maya Chen');
+    await launchFromDemo(page, env.app.baseUrl, 'tutor', 'Maya Chen');
     await page.getByRole('link', { name: 'Add sessions' }).click();
     await page.getByRole('heading', { level: 1, name: 'Add sessions' }).waitFor();
     await alert().getByText('checks here whether everyone invited can make it').waitFor();
@@ -56,7 +52,7 @@ describe('Conflict alerts in a browser', () => {
 
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Some invited people can’t make it.').waitFor();
-    expect(await app.database.db.select().from(sessionSeries).where(eq(sessionSeries.name, 'Cell signalling review'))).to.have.length(0);
+    expect(await env.app.database.db.select().from(sessionSeries).where(eq(sessionSeries.name, 'Cell signalling review'))).to.have.length(0);
     expect(await page.getByLabel('Session name').inputValue(), 'nothing typed is lost').to.equal('Cell signalling review');
     await screenshot(page, 'conflicts-confirm');
     await expectNoAxeViolations(page);
@@ -71,7 +67,7 @@ describe('Conflict alerts in a browser', () => {
 
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
-    const [saved] = await app.database.db.select().from(sessionSeries).where(eq(sessionSeries.name, 'Cell signalling review'));
+    const [saved] = await env.app.database.db.select().from(sessionSeries).where(eq(sessionSeries.name, 'Cell signalling review'));
     expect(saved).to.include({ startTime: '13:00:00', timeZone: 'America/Mexico_City' });
     expect(problems()).to.deep.equal([]);
   });

@@ -1,30 +1,21 @@
 // The demo launch in a real browser: the home page, the OIDC flow through the built-in demo LMS,
 // each role's landing page, htmx-boosted navigation with the token, reloads and a phone-sized screen.
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { expectNoAxeViolations, launchBrowser, launchFromDemo, openPage, screenshot, unexpectedProblems, type WatchedPage } from './support.js';
+import type { Page } from 'playwright-core';
+import { expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
 const STUDENT = "Liam O'Connor"; // not the first in the list, and an apostrophe to escape
 const INSTRUCTOR = 'Amara Okafor';
 const COURSE = 'BIO 101: Introduction to Biology';
 
 describe('Demo launch in a browser', () => {
-  let app: TestApp;
-  let browser: Browser;
+  const env = useDemoApp();
   let watched: WatchedPage;
   let page: Page;
 
-  before(async () => {
-    [app, browser] = await Promise.all([startTestApp({ demo: true }), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
 
   beforeEach(async () => {
-    watched = await openPage(browser);
+    watched = await openPage(env.browser);
     page = watched.page;
   });
   afterEach(async () => {
@@ -44,18 +35,18 @@ describe('Demo launch in a browser', () => {
   }
 
   it('When someone opens the home page, then they see TutorKit, the registration URLs and the demo forms, with no accessibility violations', async () => {
-    await page.goto(`${app.baseUrl}/`);
+    await page.goto(`${env.app.baseUrl}/`);
 
     expect(await page.title()).to.equal('TutorKit');
     expect(await h1().textContent()).to.equal('TutorKit');
     const urls = page.locator('dl.urls');
     const valueOf = (term: string) => urls.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]').innerText();
-    expect(await valueOf('OIDC login initiation URL')).to.equal(`${app.baseUrl}/lti/login`);
-    expect(await valueOf('Launch URL (target link URI)')).to.equal(`${app.baseUrl}/lti/launch`);
-    expect(await valueOf('Redirect URIs')).to.contain(`${app.baseUrl}/lti/launch`);
-    expect(await valueOf('Public keyset (JWKS) URL')).to.equal(`${app.baseUrl}/lti/keys`);
-    expect(await valueOf('Deep linking URL')).to.equal(`${app.baseUrl}/lti/launch`);
-    expect(await page.getByRole('link', { name: `${app.baseUrl}/lti-config.json` }).getAttribute('href')).to.equal('/lti-config.json');
+    expect(await valueOf('OIDC login initiation URL')).to.equal(`${env.app.baseUrl}/lti/login`);
+    expect(await valueOf('Launch URL (target link URI)')).to.equal(`${env.app.baseUrl}/lti/launch`);
+    expect(await valueOf('Redirect URIs')).to.contain(`${env.app.baseUrl}/lti/launch`);
+    expect(await valueOf('Public keyset (JWKS) URL')).to.equal(`${env.app.baseUrl}/lti/keys`);
+    expect(await valueOf('Deep linking URL')).to.equal(`${env.app.baseUrl}/lti/launch`);
+    expect(await page.getByRole('link', { name: `${env.app.baseUrl}/lti-config.json` }).getAttribute('href')).to.equal('/lti-config.json');
 
     for (const role of ['instructor', 'tutor', 'student'] as const) {
       await page.getByRole('button', { name: `Launch as ${role}` }).waitFor();
@@ -70,7 +61,7 @@ describe('Demo launch in a browser', () => {
   });
 
   it('When a student launches from the demo form, then they land on My sessions with their name and role, and the token is gone from the address bar', async () => {
-    await launchFromDemo(page, app.baseUrl, 'student', STUDENT);
+    await launchFromDemo(page, env.app.baseUrl, 'student', STUDENT);
 
     expect(new URL(page.url()).pathname).to.match(/^\/c\/[^/]+\/sessions$/);
     expectTokenNotInAddressBar();
@@ -89,7 +80,7 @@ describe('Demo launch in a browser', () => {
   });
 
   it('When an instructor launches and follows the My sessions link, then both pages show without an error and the token travels in the Authorization header', async () => {
-    await launchFromDemo(page, app.baseUrl, 'instructor', INSTRUCTOR);
+    await launchFromDemo(page, env.app.baseUrl, 'instructor', INSTRUCTOR);
 
     expect(new URL(page.url()).pathname).to.match(/^\/c\/[^/]+\/portal$/);
     expectTokenNotInAddressBar();
@@ -131,7 +122,7 @@ describe('Demo launch in a browser', () => {
   });
 
   it('When a person reloads their role page, then they still see it with their name, and the token stays out of the address bar', async () => {
-    await launchFromDemo(page, app.baseUrl, 'student', STUDENT);
+    await launchFromDemo(page, env.app.baseUrl, 'student', STUDENT);
     const path = new URL(page.url()).pathname;
 
     // The reloaded URL has no token, so the server answers 401 and public/js/app.js retries once
@@ -150,7 +141,7 @@ describe('Demo launch in a browser', () => {
   });
 
   it('When a tab without a remembered token reloads a role page, then it shows the session-ended page with what to do next', async () => {
-    await launchFromDemo(page, app.baseUrl, 'student', STUDENT);
+    await launchFromDemo(page, env.app.baseUrl, 'student', STUDENT);
     await page.evaluate(() => sessionStorage.clear());
 
     await page.reload();
@@ -166,7 +157,7 @@ describe('Demo launch in a browser', () => {
 
   it('When a student uses a 375px-wide screen, then the page does not scroll sideways', async () => {
     await page.setViewportSize({ width: 375, height: 700 });
-    await launchFromDemo(page, app.baseUrl, 'student', STUDENT);
+    await launchFromDemo(page, env.app.baseUrl, 'student', STUDENT);
     await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
 
     const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
@@ -178,7 +169,7 @@ describe('Demo launch in a browser', () => {
 
   it('When the home page is 375px wide, then the registration URLs and demo forms fit without sideways scrolling', async () => {
     await page.setViewportSize({ width: 375, height: 700 });
-    await page.goto(`${app.baseUrl}/`);
+    await page.goto(`${env.app.baseUrl}/`);
 
     const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
     expect(scrollWidth, `page is ${scrollWidth}px wide in a ${innerWidth}px viewport`).to.be.at.most(innerWidth);
@@ -187,7 +178,7 @@ describe('Demo launch in a browser', () => {
   });
 
   it('When a keyboard user presses Tab on a role page, then the first stop is a visible skip link that moves focus to the main content', async () => {
-    await launchFromDemo(page, app.baseUrl, 'student', STUDENT);
+    await launchFromDemo(page, env.app.baseUrl, 'student', STUDENT);
 
     await page.keyboard.press('Tab');
     const skip = page.getByRole('link', { name: 'Skip to main content' });
@@ -200,10 +191,10 @@ describe('Demo launch in a browser', () => {
   });
 
   it('When JavaScript is off, then the demo LMS hand-off pages offer an accessible Continue button and the launch page says TutorKit needs JavaScript', async () => {
-    const noScript = await openPage(browser, { javaScriptEnabled: false });
+    const noScript = await openPage(env.browser, { javaScriptEnabled: false });
     const p = noScript.page;
     try {
-      await p.goto(`${app.baseUrl}/`);
+      await p.goto(`${env.app.baseUrl}/`);
       await p.locator('#demo-student').selectOption({ label: STUDENT });
       await p.getByRole('button', { name: 'Launch as student' }).click();
       for (const step of ['login initiation', 'id_token']) {
@@ -224,7 +215,7 @@ describe('Demo launch in a browser', () => {
   });
 
   it('When a person reloads their role page twice, then they still see it', async () => {
-    await launchFromDemo(page, app.baseUrl, 'student', STUDENT);
+    await launchFromDemo(page, env.app.baseUrl, 'student', STUDENT);
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
     await page.reload();
@@ -234,7 +225,7 @@ describe('Demo launch in a browser', () => {
   });
 
   it('When an instructor goes Back after following a nav link, then the previous page shows again', async () => {
-    await launchFromDemo(page, app.baseUrl, 'instructor', INSTRUCTOR);
+    await launchFromDemo(page, env.app.baseUrl, 'instructor', INSTRUCTOR);
     await header().getByRole('link', { name: 'My sessions' }).click();
     await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
     // Focus moves to the new content once htmx has settled the swap.
@@ -244,7 +235,7 @@ describe('Demo launch in a browser', () => {
   });
 
   it('When a keyboard user looks at the demo forms, then each person picker is named by its role', async () => {
-    await page.goto(`${app.baseUrl}/`);
+    await page.goto(`${env.app.baseUrl}/`);
     for (const role of ['Instructor', 'Tutor', 'Student']) {
       expect(await page.getByLabel(role, { exact: true }).count(), role).to.equal(1);
     }

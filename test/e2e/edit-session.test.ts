@@ -6,9 +6,8 @@
 import { expect } from 'chai';
 import { availabilityHours, users } from '../../src/db/schema.js';
 import { DateTime } from 'luxon';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { expectNoAxeViolations, launchBrowser, launchFromDemo, screenshot, unexpectedProblems, type DemoRole, type WatchedPage } from './support.js';
+import type { Locator, Page } from 'playwright-core';
+import { type DemoRole, expectNoAxeViolations, launchFromDemo, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
 const TUTOR = 'Maya Chen';
 const STUDENT = 'Priya Natarajan';
@@ -51,20 +50,14 @@ function dayLabel(day: DateTime): string {
 const NOTICE_ADDED = 'Your session was saved and added to the calendars of everyone invited.';
 
 describe('Editing and cancelling one session of a series in a browser', () => {
-  let app: TestApp;
-  let browser: Browser;
+  const env = useDemoApp();
   let watched: WatchedPage;
   let page: Page;
 
   before(async () => {
-    [app, browser] = await Promise.all([startTestApp({ demo: true }), launchBrowser()]);
     // This story is about editing, not availability: nobody has weekly hours or a zone yet.
-    await app.database.db.delete(availabilityHours);
-    await app.database.db.update(users).set({ timeZone: null });
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
+    await env.app.database.db.delete(availabilityHours);
+    await env.app.database.db.update(users).set({ timeZone: null });
   });
   afterEach(async () => {
     await watched?.context.close();
@@ -75,7 +68,7 @@ describe('Editing and cancelling one session of a series in a browser', () => {
    * the first page stores the browser's and loads itself again, so wait until the calendar says so.
    */
   async function launchAs(role: DemoRole, person: string, zone: string): Promise<void> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: zone, locale: 'en-GB' });
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: zone, locale: 'en-GB' });
     page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
@@ -84,7 +77,7 @@ describe('Editing and cancelling one session of a series in a browser', () => {
       problems.push(`console error on ${page.url()}: ${msg.text()}`);
     });
     watched = { context, page, problems };
-    await launchFromDemo(page, app.baseUrl, role, person);
+    await launchFromDemo(page, env.app.baseUrl, role, person);
     await calendar()
       .locator('.calendar-zone')
       .filter({ hasText: new RegExp(`^Times in ${zone.replace(/_/g, ' ')}$`) })

@@ -6,13 +6,13 @@
 import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { availabilityHours, occurrences, sessionSeries, users } from '../../src/db/schema.js';
 import { sessionLink } from '../../src/notifications/links.js';
-import { registerSimulator, startTestApp, type TestApp } from '../support/app.js';
+import { registerSimulator } from '../support/app.js';
 import { people } from '../support/launch.js';
 import { PlatformSimulator } from '../support/platform-simulator.js';
-import { expectNoAxeViolations, launchBrowser, launchFromDemo, openPage, screenshot, unexpectedProblems, type WatchedPage } from './support.js';
+import { expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
 const TUTOR = 'Maya Chen';
 const STUDENT = 'Priya Natarajan';
@@ -27,23 +27,20 @@ const DAY = (() => {
 })();
 
 describe('Email in a browser: reminders, calendar feed, dev mailbox, delivery log and the session link', () => {
-  let app: TestApp;
+  const env = useDemoApp();
   let sim: PlatformSimulator;
-  let browser: Browser;
   let watched: WatchedPage | undefined;
   let page: Page;
 
   before(async () => {
-    [app, sim, browser] = await Promise.all([startTestApp({ demo: true }), PlatformSimulator.start(), launchBrowser()]);
-    await registerSimulator(app, sim);
+    sim = await PlatformSimulator.start();
+    await registerSimulator(env.app, sim);
     // This story is about email, not availability: nobody's hours conflict with the session.
-    await app.database.db.delete(availabilityHours);
-    await app.database.db.update(users).set({ timeZone: null });
+    await env.app.database.db.delete(availabilityHours);
+    await env.app.database.db.update(users).set({ timeZone: null });
   });
   after(async () => {
-    await browser?.close();
     await sim?.close();
-    await app?.close();
   });
   afterEach(async () => {
     await watched?.context.close();
@@ -51,7 +48,7 @@ describe('Email in a browser: reminders, calendar feed, dev mailbox, delivery lo
   });
 
   async function open(): Promise<void> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: ZONE, locale: 'en-GB' });
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: ZONE, locale: 'en-GB' });
     page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
@@ -65,7 +62,7 @@ describe('Email in a browser: reminders, calendar feed, dev mailbox, delivery lo
   /** Launches as the tutor and waits until the first page has stored the browser's zone. */
   async function launchTutor(): Promise<void> {
     await open();
-    await launchFromDemo(page, app.baseUrl, 'tutor', TUTOR);
+    await launchFromDemo(page, env.app.baseUrl, 'tutor', TUTOR);
     await page.locator('.calendar-zone').waitFor();
     await page.waitForFunction(() => !document.getElementById('zone-probe'));
   }
@@ -76,7 +73,7 @@ describe('Email in a browser: reminders, calendar feed, dev mailbox, delivery lo
       'the browser reported errors',
     ).to.deep.equal([]);
   const status = () => page.locator('#notifications-status');
-  const tutorRow = async () => (await app.database.db.select().from(users).where(eq(users.sub, 'demo-tutor-1')))[0]!;
+  const tutorRow = async () => (await env.app.database.db.select().from(users).where(eq(users.sub, 'demo-tutor-1')))[0]!;
 
   it('When a tutor turns reminders off and creates, replaces and turns off a calendar feed link, then it is stored and only the newest link works until it is turned off', async () => {
     await launchTutor();
@@ -108,7 +105,7 @@ describe('Email in a browser: reminders, calendar feed, dev mailbox, delivery lo
     await status().getByText('Created your calendar link.').waitFor();
     const urlField = section.getByLabel(/Your calendar link/);
     const first = await urlField.inputValue();
-    expect(first).to.match(new RegExp(`^${app.baseUrl}/feed/[^/]+\\.ics$`));
+    expect(first).to.match(new RegExp(`^${env.app.baseUrl}/feed/[^/]+\\.ics$`));
     await page.waitForFunction(() => document.activeElement?.id === 'feed-url');
     const feed = await fetch(first);
     expect(feed.status).to.equal(200);
@@ -153,9 +150,9 @@ describe('Email in a browser: reminders, calendar feed, dev mailbox, delivery lo
     await page.getByText('Your session was saved and added to the calendars of everyone invited.').waitFor();
     expectNoProblems();
 
-    await app.built.mail.tick();
+    await env.app.built.mail.tick();
 
-    await page.goto(`${app.baseUrl}/`);
+    await page.goto(`${env.app.baseUrl}/`);
     await page.getByRole('link', { name: 'development mailbox' }).click();
     await page.getByRole('heading', { level: 1, name: 'Development mailbox' }).waitFor();
     const rows = await page.locator('table tbody tr').allInnerTexts();
@@ -170,7 +167,7 @@ describe('Email in a browser: reminders, calendar feed, dev mailbox, delivery lo
     expect(details).to.contain(STUDENT_EMAIL);
     const text = await page.getByRole('region', { name: 'Text part' }).innerText();
     expect(text).to.contain(`“${NAME}”`);
-    expect(text).to.contain(`${app.baseUrl}/open/sessions/`);
+    expect(text).to.contain(`${env.app.baseUrl}/open/sessions/`);
     const attachment = page.locator('details', { hasText: 'invite.ics' });
     await attachment.locator('summary').click();
     const ics = await attachment.locator('pre').innerText();
@@ -182,7 +179,7 @@ describe('Email in a browser: reminders, calendar feed, dev mailbox, delivery lo
 
   it('When a site administrator launches from an LMS in the top window, then the email delivery log lists the invitation as sent', async () => {
     await open();
-    const courseUrl = sim.prepareBrowserLaunch(app.tool, { user: people.admin(), storage: false });
+    const courseUrl = sim.prepareBrowserLaunch(env.app.tool, { user: people.admin(), storage: false });
     await page.goto(sim.topLevelLaunchUrl(courseUrl));
     await page.getByRole('heading', { level: 1, name: 'Site settings' }).waitFor();
     await expectNoAxeViolations(page);
@@ -203,7 +200,7 @@ describe('Email in a browser: reminders, calendar feed, dev mailbox, delivery lo
   });
 
   it('When the student opens the link from the email and then launches from the course, then they land on the session; a tampered link gives a clear error', async () => {
-    const db = app.database.db;
+    const db = env.app.database.db;
     const [student] = await db.select().from(users).where(eq(users.sub, 'demo-student-1'));
     const [occurrence] = await db
       .select({ id: occurrences.id, endsAt: occurrences.endsAt })
@@ -220,7 +217,7 @@ describe('Email in a browser: reminders, calendar feed, dev mailbox, delivery lo
     await expectNoAxeViolations(page);
 
     // The launch lands on the session instead of the student's home.
-    await page.goto(`${app.baseUrl}/`);
+    await page.goto(`${env.app.baseUrl}/`);
     await page.locator('#demo-student').selectOption({ label: STUDENT });
     await page.getByRole('button', { name: 'Launch as student' }).click();
     await page.locator('header.site-header .who-name').waitFor();

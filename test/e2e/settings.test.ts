@@ -5,10 +5,9 @@
 import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { availabilityExceptions, availabilityHours, users } from '../../src/db/schema.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { expectNoAxeViolations, launchBrowser, launchFromDemo, screenshot, unexpectedProblems, type WatchedPage } from './support.js';
+import { expectNoAxeViolations, launchFromDemo, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
 const TUTOR = 'Maya Chen';
 const ZONE = 'Europe/Berlin';
@@ -19,25 +18,17 @@ const label = (d: DateTime) => d.setLocale('en-GB').toFormat('cccc d LLLL yyyy')
 
 
 describe('Edit settings: time zone, availability and meeting URL in a browser', () => {
-  let app: TestApp;
-  let browser: Browser;
+  const env = useDemoApp();
   let watched: WatchedPage;
   let page: Page;
 
-  before(async () => {
-    [app, browser] = await Promise.all([startTestApp({ demo: true }), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
   afterEach(async () => {
     await watched?.context.close();
   });
 
   /** An en-GB browser in New York, launched as the tutor, on Edit settings. */
   async function openSettings(width = 1280): Promise<void> {
-    const context = await browser.newContext({ viewport: { width, height: 900 }, timezoneId: 'America/New_York', locale: 'en-GB' });
+    const context = await env.browser.newContext({ viewport: { width, height: 900 }, timezoneId: 'America/New_York', locale: 'en-GB' });
     page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
@@ -46,7 +37,7 @@ describe('Edit settings: time zone, availability and meeting URL in a browser', 
       problems.push(`console error on ${page.url()}: ${msg.text()}`);
     });
     watched = { context, page, problems };
-    await launchFromDemo(page, app.baseUrl, 'tutor', TUTOR);
+    await launchFromDemo(page, env.app.baseUrl, 'tutor', TUTOR);
     // On the first visit the page stores the browser's zone, then loads itself again.
     await page.locator('.calendar-zone').waitFor();
     await page.waitForFunction(() => !document.getElementById('zone-probe'));
@@ -159,7 +150,7 @@ describe('Edit settings: time zone, availability and meeting URL in a browser', 
     expect(await region('Date exceptions').locator('.exception-date').allInnerTexts()).to.deep.equal([label(DAY_OFF), label(EXTRA)]);
     expect(await region('Meeting URL').getByLabel('Meeting URL').inputValue()).to.equal('https://zoom.us/j/123456789');
 
-    const db = app.database.db;
+    const db = env.app.database.db;
     const [me] = await db.select({ id: users.id, zone: users.timeZone, url: users.meetingUrl }).from(users).where(eq(users.sub, 'demo-tutor-1'));
     expect([me!.zone, me!.url]).to.deep.equal([ZONE, 'https://zoom.us/j/123456789']);
     const hours = await db.select().from(availabilityHours).where(eq(availabilityHours.userId, me!.id));

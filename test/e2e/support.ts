@@ -1,10 +1,12 @@
 // Shared pieces for the browser tests: Debian's Chromium (never a downloaded browser), a page that
-// records what went wrong in it, axe-core accessibility checks and screenshots.
+// records what went wrong in it, axe-core accessibility checks and screenshots, and the app and
+// browser a file runs against.
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { startTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const AXE_PATH = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
@@ -100,6 +102,22 @@ export async function screenshot(page: Page, name: string, { fullPage = true } =
   const path = `${RESULTS_DIR}${name}.png`;
   await page.screenshot({ path, fullPage, caret: 'initial' });
   return path;
+}
+
+/**
+ * Starts TutorKit with the demo LMS (plus `options`) and Chromium before a file's tests, and
+ * stops both after them. Read `env.app` and `env.browser` inside hooks and tests.
+ */
+export function useDemoApp(options: TestAppOptions = {}): { app: TestApp; browser: Browser } {
+  const env = {} as { app: TestApp; browser: Browser };
+  before(async () => {
+    [env.app, env.browser] = await Promise.all([startTestApp({ demo: true, ...options }), launchBrowser()]);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.app?.close();
+  });
+  return env;
 }
 
 export type DemoRole = 'instructor' | 'tutor' | 'student';

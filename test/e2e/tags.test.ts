@@ -1,31 +1,22 @@
 // Tags and expertise tags in a real browser, launched through the demo LMS: an instructor manages
 // the catalogue from the Tags page, a tutor picks expertise tags in Edit settings.
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { eq } from 'drizzle-orm';
 import { tags, userExpertiseTags, users } from '../../src/db/schema.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { expectNoAxeViolations, launchBrowser, launchFromDemo, openPage, screenshot, type WatchedPage } from './support.js';
+import { expectNoAxeViolations, launchFromDemo, openPage, screenshot, useDemoApp, type WatchedPage } from './support.js';
 
 
 const INSTRUCTOR = 'Amara Okafor';
 const TUTOR = 'Maya Chen';
 
 describe('Tags and expertise tags in a browser', () => {
-  let app: TestApp;
-  let browser: Browser;
+  const env = useDemoApp();
   let watched: WatchedPage;
   let page: Page;
 
-  before(async () => {
-    [app, browser] = await Promise.all([startTestApp({ demo: true }), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
   beforeEach(async () => {
-    watched = await openPage(browser);
+    watched = await openPage(env.browser);
     page = watched.page;
   });
   afterEach(async () => {
@@ -39,7 +30,7 @@ describe('Tags and expertise tags in a browser', () => {
   const problems = () => watched.problems.filter((p) => !/status of 422/.test(p));
 
   it('When an instructor opens Tags from the nav, then adds, renames and retires a Topic tag, then each step shows in place with no accessibility violations', async () => {
-    await launchFromDemo(page, app.baseUrl, 'instructor', INSTRUCTOR);
+    await launchFromDemo(page, env.app.baseUrl, 'instructor', INSTRUCTOR);
     await page.locator('header.site-header').getByRole('link', { name: 'Tags' }).click();
     await page.getByRole('heading', { level: 1, name: 'Tags' }).waitFor();
     expect(new URL(page.url()).pathname).to.match(/^\/c\/[^/]+\/tags$/);
@@ -98,7 +89,7 @@ describe('Tags and expertise tags in a browser', () => {
     await screenshot(page, 'tags-managed');
     await expectNoAxeViolations(page);
 
-    const stored = await app.database.db.select({ name: tags.name, category: tags.category, retiredAt: tags.retiredAt }).from(tags);
+    const stored = await env.app.database.db.select({ name: tags.name, category: tags.category, retiredAt: tags.retiredAt }).from(tags);
     expect(stored.map((t) => `${t.category}:${t.name}:${t.retiredAt ? 'retired' : 'active'}`).sort()).to.deep.equal([
       'grade_level:Grade 10:active',
       'grade_level:Grade 9:active',
@@ -109,7 +100,7 @@ describe('Tags and expertise tags in a browser', () => {
   });
 
   it('When a tutor opens Edit settings and saves expertise tags, then only active tags are offered, a loading indicator shows while saving, and the choice is stored', async () => {
-    await launchFromDemo(page, app.baseUrl, 'tutor', TUTOR);
+    await launchFromDemo(page, env.app.baseUrl, 'tutor', TUTOR);
     const header = page.locator('header.site-header');
     expect(await header.getByRole('link', { name: 'Tags' }).count(), 'tutors have no Tags link').to.equal(0);
     await header.getByRole('link', { name: 'Edit settings' }).click();
@@ -148,7 +139,7 @@ describe('Tags and expertise tags in a browser', () => {
     await screenshot(page, 'settings-tutor-saved');
     await expectNoAxeViolations(page);
 
-    const saved = await app.database.db
+    const saved = await env.app.database.db
       .select({ name: tags.name })
       .from(userExpertiseTags)
       .innerJoin(tags, eq(tags.id, userExpertiseTags.tagId))
@@ -159,7 +150,7 @@ describe('Tags and expertise tags in a browser', () => {
   });
 
   it('When a student opens Edit settings, then they see their profile and no expertise tags', async () => {
-    await launchFromDemo(page, app.baseUrl, 'student', "Liam O'Connor");
+    await launchFromDemo(page, env.app.baseUrl, 'student', "Liam O'Connor");
     await page.locator('header.site-header').getByRole('link', { name: 'Edit settings' }).click();
     await page.getByRole('heading', { level: 1, name: 'Edit settings' }).waitFor();
     expect(await main().innerText()).to.contain("Liam O'Connor");
@@ -171,7 +162,7 @@ describe('Tags and expertise tags in a browser', () => {
 
   it('When the Tags page is 375px wide, then it does not scroll sideways', async () => {
     await page.setViewportSize({ width: 375, height: 700 });
-    await launchFromDemo(page, app.baseUrl, 'instructor', INSTRUCTOR);
+    await launchFromDemo(page, env.app.baseUrl, 'instructor', INSTRUCTOR);
     await page.locator('header.site-header').getByRole('link', { name: 'Tags' }).click();
     await page.getByRole('heading', { level: 1, name: 'Tags' }).waitFor();
     await topic().getByText('Rename Essay writing').click();
