@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { availabilityHours, users } from '../../src/db/schema.js';
 import { DateTime } from 'luxon';
 import type { Locator, Page } from 'playwright-core';
-import { type DemoRole, expectNoAxeViolations, launchFromDemo, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
+import { type DemoRole, expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
 const TUTOR = 'Maya Chen';
 const STUDENT = 'Priya Natarajan';
@@ -68,15 +68,8 @@ describe('Editing and cancelling one session of a series in a browser', () => {
    * the first page stores the browser's and loads itself again, so wait until the calendar says so.
    */
   async function launchAs(role: DemoRole, person: string, zone: string): Promise<void> {
-    const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: zone, locale: 'en-GB' });
-    page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error' || msg.location().url.endsWith('/favicon.ico')) return;
-      problems.push(`console error on ${page.url()}: ${msg.text()}`);
-    });
-    watched = { context, page, problems };
+    watched = await openPage(env.browser, { viewport: { width: 1280, height: 800 }, timezoneId: zone, locale: 'en-GB' });
+    page = watched.page;
     await launchFromDemo(page, env.app.baseUrl, role, person);
     await calendar()
       .locator('.calendar-zone')

@@ -48,15 +48,8 @@ describe('Email in a browser: reminders, calendar feed, dev mailbox, delivery lo
   });
 
   async function open(): Promise<void> {
-    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: ZONE, locale: 'en-GB' });
-    page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error' || msg.location().url.endsWith('/favicon.ico')) return;
-      problems.push(`console error on ${page.url()}: ${msg.text()}`);
-    });
-    watched = { context, page, problems };
+    watched = await openPage(env.browser, { viewport: { width: 1280, height: 900 }, timezoneId: ZONE, locale: 'en-GB' });
+    page = watched.page;
   }
 
   /** Launches as the tutor and waits until the first page has stored the browser's zone. */

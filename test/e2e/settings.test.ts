@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { availabilityExceptions, availabilityHours, users } from '../../src/db/schema.js';
-import { expectNoAxeViolations, launchFromDemo, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
+import { expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
 const TUTOR = 'Maya Chen';
 const ZONE = 'Europe/Berlin';
@@ -28,15 +28,8 @@ describe('Edit settings: time zone, availability and meeting URL in a browser', 
 
   /** An en-GB browser in New York, launched as the tutor, on Edit settings. */
   async function openSettings(width = 1280): Promise<void> {
-    const context = await env.browser.newContext({ viewport: { width, height: 900 }, timezoneId: 'America/New_York', locale: 'en-GB' });
-    page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error' || msg.location().url.endsWith('/favicon.ico')) return;
-      problems.push(`console error on ${page.url()}: ${msg.text()}`);
-    });
-    watched = { context, page, problems };
+    watched = await openPage(env.browser, { viewport: { width, height: 900 }, timezoneId: 'America/New_York', locale: 'en-GB' });
+    page = watched.page;
     await launchFromDemo(page, env.app.baseUrl, 'tutor', TUTOR);
     // On the first visit the page stores the browser's zone, then loads itself again.
     await page.locator('.calendar-zone').waitFor();

@@ -31,9 +31,10 @@ export interface WatchedPage {
 
 export async function openPage(
   browser: Browser,
-  options: { viewport?: { width: number; height: number }; javaScriptEnabled?: boolean } = {},
+  options: { viewport?: { width: number; height: number }; javaScriptEnabled?: boolean; timezoneId?: string; locale?: string } = {},
 ): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, javaScriptEnabled: options.javaScriptEnabled ?? true });
+  const { viewport = { width: 1280, height: 800 }, javaScriptEnabled = true, timezoneId, locale } = options;
+  const context = await browser.newContext({ viewport, javaScriptEnabled, timezoneId, locale });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
