@@ -1,6 +1,7 @@
 // The Edit settings forms (time zone, weekly hours, date exceptions, meeting URL) and the pure
 // rules of availability input: times as people type them, midnight ends, merging ranges.
 import { z } from 'zod';
+import { optionalWebAddress, textField } from '../lib/forms.js';
 import { isKnownZone, parseLocalDate } from '../scheduling/time.js';
 import type { WeeklyHours } from './intervals.js';
 
@@ -147,31 +148,14 @@ export const ExceptionForm = z.object({
     .trim()
     .refine((d) => parseLocalDate(d) !== null, { error: 'Enter a real date, for example 2026-12-24.' }),
   kind: z.enum(['day_off', 'extra_hours'], { error: 'Choose Day off or Extra hours.' }),
-  from: z.string().trim().max(40).default(''),
-  to: z.string().trim().max(40).default(''),
+  from: textField('From', { max: 40 }),
+  to: textField('To', { max: 40 }),
 });
 export type ExceptionForm = z.infer<typeof ExceptionForm>;
 
 export const ExceptionId = z.uuid();
 
-const fullAddress = 'Enter a full web address starting with https://';
 export const MeetingUrlForm = z.object({
-  meetingUrl: z
-    .string({ error: fullAddress })
-    .trim()
-    .max(2000, { error: 'Use a web address of at most 2,000 characters.' })
-    .refine((v) => v === '' || isWebAddress(v), { error: fullAddress })
-    .default('')
-    .transform((v) => v || null),
+  meetingUrl: optionalWebAddress('Meeting URL', { message: 'Enter a full web address starting with https://' }),
 });
 export type MeetingUrlForm = z.infer<typeof MeetingUrlForm>;
-
-function isWebAddress(value: string): boolean {
-  try {
-    const { protocol, hostname } = new URL(value);
-    // A meeting link names a real host: "https://zoom" is a typo, not a meeting.
-    return (protocol === 'https:' || protocol === 'http:') && (hostname.includes('.') || hostname === 'localhost');
-  } catch {
-    return false;
-  }
-}

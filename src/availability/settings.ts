@@ -4,7 +4,7 @@
 import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
-import { parseCommand } from '../tags/schemas.js';
+import { parseCommand } from '../lib/forms.js';
 import type { WeeklyHours } from './intervals.js';
 import * as q from './settings-queries.js';
 import {

@@ -1,5 +1,6 @@
 // Reads the id_token that ltijs verified and turns it into a VerifiedLaunch in our own words.
 import type { VerifiedLaunch } from '../courses/service.js';
+import { withoutControls } from '../lib/forms.js';
 import { launchErrors } from './errors.js';
 import { mapRoles } from './roles.js';
 
@@ -29,7 +30,7 @@ export function toVerifiedLaunch(token: LtiToken): VerifiedLaunch {
   const ltiRoles = ctx?.roles ?? [];
   const { courseRole, isAdmin } = mapRoles(ltiRoles);
   if (!courseRole && !isAdmin) throw launchErrors.unknownRole();
-  const info = token.userInfo ?? {};
+  const info = cleanClaims(token.userInfo ?? {});
   return {
     issuer: token.iss,
     clientId: token.clientId,
@@ -43,14 +44,28 @@ export function toVerifiedLaunch(token: LtiToken): VerifiedLaunch {
     },
     course: {
       contextId: context.id,
-      title: context.title || context.label || 'Untitled course',
-      label: context.label || null,
+      title: clean(context.title) || clean(context.label) || 'Untitled course',
+      label: clean(context.label) || null,
     },
     role: courseRole ?? 'admin',
     isAdmin,
     ltiRoles,
     returnUrl: ctx?.launchPresentation?.return_url ?? null,
   };
+}
+
+/**
+ * Names, email and course titles travel into pages, emails and calendar files: a control character
+ * from an LMS (a stray NUL or line break) is replaced, not stored. An email address with anything
+ * but printable characters is no address at all.
+ */
+function cleanClaims(info: NonNullable<LtiToken['userInfo']>): NonNullable<LtiToken['userInfo']> {
+  const email = info.email && /^[^\u0000-\u0020\u007f<>@]+@[^\u0000-\u0020\u007f<>@]+$/.test(info.email) ? info.email : undefined;
+  return { name: clean(info.name), given_name: clean(info.given_name), family_name: clean(info.family_name), email };
+}
+
+function clean(value: unknown): string | undefined {
+  return typeof value === 'string' ? withoutControls(value) || undefined : undefined;
 }
 
 /** LMSes with strict privacy settings may send no name at all. */

@@ -60,9 +60,9 @@ function eventLines(method: IcsMethod, e: IcsEvent, now: Date): string[] {
   if (e.exdates?.length && !e.recurrenceId) lines.push(`EXDATE;TZID=${e.zone}:${e.exdates.map((d) => localText(d, e.zone)).join(',')}`);
   lines.push(`SUMMARY:${escapeText(e.summary)}`);
   if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
-  if (e.meetingUrl) lines.push(`LOCATION:${escapeText(e.meetingUrl)}`, `URL:${e.meetingUrl}`);
-  if (e.organizer) lines.push(`ORGANIZER;CN=${quoteParam(e.organizer.name)}:mailto:${e.organizer.email}`);
-  for (const a of e.attendees ?? []) lines.push(`ATTENDEE;CN=${quoteParam(a.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:${a.email}`);
+  if (e.meetingUrl) lines.push(`LOCATION:${escapeText(e.meetingUrl)}`, `URL:${uriValue(e.meetingUrl)}`);
+  if (e.organizer) lines.push(`ORGANIZER;CN=${quoteParam(e.organizer.name)}:${mailto(e.organizer.email)}`);
+  for (const a of e.attendees ?? []) lines.push(`ATTENDEE;CN=${quoteParam(a.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:${mailto(a.email)}`);
   lines.push(`STATUS:${e.cancelled || method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED'}`, 'TRANSP:OPAQUE', 'END:VEVENT');
   return lines;
 }
@@ -158,14 +158,31 @@ export function utcText(instant: Date): string {
   return DateTime.fromJSDate(instant, { zone: 'utc' }).toFormat("yyyyMMdd'T'HHmmss'Z'");
 }
 
-/** TEXT values: backslash, semicolon, comma and newlines escaped (RFC 5545 3.3.11). */
+// Every value goes through one of the four writers below; nothing a person typed reaches a
+// content line unescaped, so no value can end a line and start a property or component of its own.
+
+/** TEXT values (RFC 5545 3.3.11): backslash, semicolon, comma and line breaks escaped; other control characters dropped. */
 export function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\r|\n/g, '\\n')
+    .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '');
 }
 
-/** A parameter value in quotes; quotes are not allowed inside, so they are dropped. */
+/** A parameter value in quotes (3.2): quotes and control characters are not allowed inside, so they are dropped. */
 function quoteParam(value: string): string {
-  return `"${value.replace(/["\r\n]/g, '')}"`;
+  return `"${value.replace(/["\u0000-\u001f\u007f]/g, '')}"`;
+}
+
+/** URI values (3.3.13) are not escaped: a control character in one is percent-encoded, as a URI would carry it. */
+export function uriValue(value: string): string {
+  return value.replace(/[\u0000-\u0020\u007f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+function mailto(address: string): string {
+  return uriValue(`mailto:${address}`);
 }
 
 /** Folds a content line at 75 octets without splitting a UTF-8 character; continuations start with a space. */

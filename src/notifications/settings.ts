@@ -1,7 +1,7 @@
 // "Notifications" in Edit settings: reminder emails on or off, and the personal calendar feed.
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { parseCommand } from '../tags/schemas.js';
+import { parseCommand } from '../lib/forms.js';
 import { createFeedLink, turnOffFeed } from './feed.js';
 import * as q from './queries.js';
 

@@ -12,7 +12,8 @@ import { ValidationError } from '../lib/errors.js';
 import { renderPage, renderView, wantsFragment } from '../lib/render.js';
 import type { Role } from '../lib/session-token.js';
 import { describeExpertise, findPlatformOfUser, setExpertise } from '../tags/service.js';
-import { ExpertiseForm, TagIdList, parseCommand } from '../tags/schemas.js';
+import { ExpertiseForm, TagIdList } from '../tags/schemas.js';
+import { parseCommand } from '../lib/forms.js';
 import { loadNotificationSettings, renewFeed, setReminders, stopFeed } from '../notifications/settings.js';
 import { requireCourse, requireRole } from './auth.js';
 

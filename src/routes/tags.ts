@@ -7,7 +7,8 @@ import type { Clock } from '../lib/clock.js';
 import { NotFoundError, ValidationError } from '../lib/errors.js';
 import { renderPage, renderView, wantsFragment } from '../lib/render.js';
 import { createTag, findPlatformOfUser, listTags, renameTag, restoreTag, retireTag, type Tag, type TagGroup } from '../tags/service.js';
-import { CATEGORY_LABELS, CategorySlug, TagNameForm, parseCommand, slugOf, type TagCategory } from '../tags/schemas.js';
+import { CATEGORY_LABELS, CategorySlug, TagNameForm, slugOf, type TagCategory } from '../tags/schemas.js';
+import { parseCommand } from '../lib/forms.js';
 import { requireCourse, requireRole } from './auth.js';
 
 /** What one category's fragment shows after an action: the form to refill, its error, where focus goes. */

@@ -10,7 +10,7 @@ import * as q from './queries.js';
 import { endBefore, expandOccurrences, type SeriesTiming } from './recurrence.js';
 import { syncBookings } from './bookings.js';
 import { notifyCancelled, notifyEdited, snapshotSeries } from '../notifications/notify.js';
-import { FormError, gateConflicts, saveWithoutDoubleBooking, seriesFields, timingOf, validateSessionForm, type ValidSessionForm } from './service.js';
+import { gateConflicts, saveWithoutDoubleBooking, seriesFields, timingOf, validateSessionForm, type ValidSessionForm } from './service.js';
 
 export type EditScope = 'this' | 'following' | 'all';
 export const EDIT_SCOPES: readonly EditScope[] = ['this', 'following', 'all'];
@@ -52,9 +52,7 @@ async function anchorOf(db: Db, { occurrence, series }: Editable, scope: EditSco
 export async function editSessions(db: Db, actor: Actor, courseId: string, occurrenceId: string, scope: EditScope, input: Record<string, unknown>, now: Date) {
   const found = await loadEditable(db, actor, courseId, occurrenceId, now);
   const keptTags = await q.listSeriesTagIds(db, found.series.id);
-  const valid = await validateSessionForm(db, actor.userId, { ...input, courseId: found.series.courseId }, keptTags);
-  const first = expandOccurrences(valid.timing, {}, 1)[0];
-  if (!first || first.start <= now) throw new FormError({ startDate: 'Choose a date and time that has not passed yet' });
+  const valid = await validateSessionForm(db, actor.userId, { ...input, courseId: found.series.courseId }, now, keptTags);
   const detaching = scope === 'this' && repeats(found.series);
   const timing: SeriesTiming = detaching ? { ...valid.timing, repeat: { freq: 'none' } } : valid.timing;
   const replaced = [found.series.id];

@@ -1,51 +1,47 @@
 // The "Add sessions" form: one zod schema, its messages in the guide's words.
 import { z } from 'zod';
+import { checkbox, fieldList, isWebAddress, optionalWebAddress, textField } from '../lib/forms.js';
 import type { RepeatRule, SeriesTiming, Weekday } from './recurrence.js';
 
-/** A urlencoded field that may arrive once (a string) or several times (an array). */
-const list = z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(z.string()));
-const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === '1', z.boolean());
-const httpUrl = (message: string) =>
-  z
-    .string()
-    .trim()
-    .refine((v) => {
-      try {
-        const { protocol } = new URL(v);
-        return protocol === 'https:' || protocol === 'http:';
-      } catch {
-        return false;
-      }
-    }, message);
+/** The largest course whose every member can be invited in one save. */
+export const MAX_INVITEES = 10_000;
+/** Rows of Resources or Exit resources one session can carry. */
+export const MAX_RESOURCES = 50;
+export const RESOURCE_TITLE_MAX = 200;
+export const URL_MAX = 2000;
+
+/** A single-valued field with a fixed shape (a date, a time, a choice): a repeated one is refused with the field's name. */
+const one = <T extends z.ZodType<unknown, string>>(label: string, schema: T) =>
+  z.string({ error: (i) => (Array.isArray(i.input) ? `${label}: enter one value, not several.` : `Enter ${label}.`) }).pipe(schema);
 
 export const AddSessionsForm = z.object({
-  name: z.string().trim().min(1, 'Give the session a name').max(120, 'Keep the session name under 120 characters'),
-  description: z.string().trim().max(5000, 'Keep the description under 5,000 characters').default(''),
-  courseId: z.uuid('Choose a community'),
-  tagIds: list,
-  resourceTitle: list,
-  resourceUrl: list,
-  exitTitle: list,
-  exitUrl: list,
+  name: textField('Session name', { max: 120, required: 'Give the session a name' }),
+  description: textField('Description', { max: 5000, multiline: true }),
+  courseId: one('the community', z.uuid('Choose a community')),
+  tagIds: fieldList('Tags', { max: 36, count: 200 }),
+  resourceTitle: fieldList('Resources', { max: RESOURCE_TITLE_MAX, count: MAX_RESOURCES }),
+  resourceUrl: fieldList('Resources', { max: URL_MAX, count: MAX_RESOURCES }),
+  exitTitle: fieldList('Exit resources', { max: RESOURCE_TITLE_MAX, count: MAX_RESOURCES }),
+  exitUrl: fieldList('Exit resources', { max: URL_MAX, count: MAX_RESOURCES }),
   autoResources: checkbox,
-  startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the start date'),
-  startTime: z.string().regex(/^\d{2}:\d{2}$/, 'Enter the start time'),
-  zone: z.string().min(1, 'Choose a time zone'),
-  lengthValue: z.coerce.number({ error: 'Enter the session length' }).positive('Session length must be between 1 minute and 12 hours'),
-  lengthUnit: z.enum(['minutes', 'hours']),
-  repeat: z.enum(['none', 'daily', 'weekly', 'monthly']),
-  interval: z.coerce.number().int('Repeat every must be a whole number').default(1),
-  weekdays: list,
-  monthlyBy: z.enum(['monthday', 'nth-weekday']).default('monthday'),
-  endType: z.enum(['until', 'count']).default('count'),
-  until: z.string().default(''),
-  count: z.coerce.number().int('Enter a whole number of sessions').default(10),
-  tutorIds: list.pipe(z.array(z.string()).min(1, 'Invite at least one tutor')),
-  studentIds: list,
+  startDate: one('the start date', z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the start date')),
+  startTime: one('the start time', z.string().regex(/^\d{2}:\d{2}$/, 'Enter the start time')),
+  zone: one('a time zone', z.string().min(1, 'Choose a time zone').max(64, 'Choose a time zone from the list')),
+  lengthValue: one('the session length', z.coerce.number<string>({ error: 'Enter the session length' }).positive('Session length must be between 1 minute and 12 hours')),
+  lengthUnit: one('the unit of the session length', z.enum(['minutes', 'hours'])),
+  repeat: one('how often the session repeats', z.enum(['none', 'daily', 'weekly', 'monthly'])),
+  interval: one('how often it repeats', z.coerce.number<string>().int('Repeat every must be a whole number')).default(1),
+  weekdays: fieldList('Days', { max: 2, count: 7 }),
+  monthlyBy: one('how it repeats monthly', z.enum(['monthday', 'nth-weekday'])).default('monthday'),
+  endType: one('when the repeat ends', z.enum(['until', 'count'])).default('count'),
+  until: one('the end date', z.string().max(10, 'Enter a real end date, for example 2027-05-12')).default(''),
+  count: one('the number of sessions', z.coerce.number<string>().int('Enter a whole number of sessions')).default(10),
+  tutorIds: fieldList('Tutors', { max: 36, count: MAX_INVITEES }).pipe(z.array(z.string()).min(1, 'Invite at least one tutor')),
+  studentIds: fieldList('Students', { max: 36, count: MAX_INVITEES }),
   invitedOnly: checkbox,
-  meetingUrl: z.union([z.literal(''), httpUrl('Enter a full meeting link, starting with https://')]).default(''),
+  meetingUrl: optionalWebAddress('Meeting URL', { max: URL_MAX, message: 'Enter a full meeting link, starting with https://' }),
   /** The fingerprint of the conflicts the scheduler saw and chose to accept (src/availability/conflicts.ts). */
-  confirmConflicts: z.string().default(''),
+  confirmConflicts: one('the confirmation', z.string().max(100)).default(''),
 });
 export type AddSessionsForm = z.infer<typeof AddSessionsForm>;
 
@@ -69,8 +65,8 @@ export function readResources(form: AddSessionsForm): { resources: ResourceInput
       const url = (urls[i] ?? '').trim();
       if (!title && !url) continue;
       if (!title) errors[field] = 'Give each resource a title';
-      else if (!httpUrl('x').safeParse(url).success) errors[field] = `“${title}” needs a full link, starting with https://`;
-      else resources.push({ kind, title, url });
+      else if (!isWebAddress(url)) errors[field] = `“${title}” needs a full link, starting with https://`;
+      else resources.push({ kind, title, url: new URL(url).href });
     }
   }
   return { resources, errors };
@@ -91,7 +87,7 @@ export const ProposalForm = AddSessionsForm.pick({
   until: true,
   count: true,
   studentIds: true,
-}).extend({ tutorIds: list });
+}).extend({ tutorIds: fieldList('Tutors', { max: 36, count: MAX_INVITEES }) });
 export type ProposalForm = z.infer<typeof ProposalForm>;
 
 export function readTiming(form: Pick<AddSessionsForm, keyof ProposalForm>): SeriesTiming {
@@ -132,13 +128,3 @@ export const TIMING_FIELDS: Record<string, string> = {
   until: 'until',
   count: 'count',
 };
-
-/** zod issues as field -> first message. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? 'form');
-    out[key] ??= issue.message;
-  }
-  return out;
-}

@@ -11,7 +11,8 @@ import { notifySaved } from '../notifications/notify.js';
 import { checkTiming, describeRepeat, expandOccurrences, timingOf, type SeriesTiming } from './recurrence.js';
 
 export { timingOf } from './recurrence.js';
-import { AddSessionsForm, fieldErrors, readResources, readTiming, TIMING_FIELDS } from './schemas.js';
+import { AddSessionsForm, readResources, readTiming, TIMING_FIELDS } from './schemas.js';
+import { fieldErrors } from '../lib/forms.js';
 import { wallTime } from './time.js';
 
 const SCHEDULING_ROLES: readonly Role[] = ['admin', 'instructor', 'tutor'];
@@ -32,8 +33,8 @@ export class FormError extends ValidationError {
  * or after at most 500 sessions), so all occurrences are stored now: RSVPs, attendance and
  * feedback can attach to any of them.
  */
-export async function addSessions(db: Db, actorId: string, input: unknown, now: Date = new Date()): Promise<{ seriesId: string; courseId: string }> {
-  const valid = await validateSessionForm(db, actorId, input);
+export async function addSessions(db: Db, actorId: string, input: unknown, now: Date): Promise<{ seriesId: string; courseId: string }> {
+  const valid = await validateSessionForm(db, actorId, input, now);
   const { form, timing } = valid;
   const role = await q.findMembershipRole(db, actorId, form.courseId);
   if (!role || !maySchedule(role)) throw new ForbiddenError('You can schedule sessions only in communities where you are a tutor, an instructor or an administrator.');
@@ -115,7 +116,7 @@ export interface ValidSessionForm {
  * Checks the whole form and reports every problem at once (FormError). `keptTagIds` are tags the
  * series already has: they stay valid after being retired.
  */
-export async function validateSessionForm(db: Db, actorId: string, input: unknown, keptTagIds: string[] = []): Promise<ValidSessionForm> {
+export async function validateSessionForm(db: Db, actorId: string, input: unknown, now: Date, keptTagIds: string[] = []): Promise<ValidSessionForm> {
   const parsed = AddSessionsForm.safeParse(input);
   if (!parsed.success) throw new FormError(fieldErrors(parsed.error));
   const form = parsed.data;
@@ -123,7 +124,10 @@ export async function validateSessionForm(db: Db, actorId: string, input: unknow
   const { resources, errors: resourceErrors } = readResources(form);
   Object.assign(errors, resourceErrors);
   const timing = readTiming(form);
-  for (const [field, message] of Object.entries(checkTiming(timing))) errors[TIMING_FIELDS[field] ?? field] ??= message;
+  const timingProblems = Object.entries(checkTiming(timing));
+  for (const [field, message] of timingProblems) errors[TIMING_FIELDS[field] ?? field] ??= message;
+  // A session in the past could never be edited or cancelled, and its invitations would be news of nothing.
+  if (timingProblems.length === 0 && !startsAfter(timing, now)) errors.startDate ??= PAST_START;
   await checkInvitees(db, form.courseId, form.tutorIds, form.studentIds, errors);
   const tagIds = unique(form.tagIds);
   try {
@@ -138,6 +142,14 @@ export async function validateSessionForm(db: Db, actorId: string, input: unknow
     ...unique(form.studentIds).filter((s) => !form.tutorIds.includes(s)).map((userId) => ({ userId, role: 'student' as const })),
   ];
   return { form, timing, tagIds, resources, invitees };
+}
+
+export const PAST_START = 'Choose a date and time that has not passed yet';
+
+/** Whether the first session the timing gives starts after `now`. */
+function startsAfter(timing: SeriesTiming, now: Date): boolean {
+  const first = expandOccurrences(timing, {}, 1)[0];
+  return !!first && first.start > now;
 }
 
 export function seriesFields({ form, timing }: ValidSessionForm, createdBy: string): q.NewSeries {

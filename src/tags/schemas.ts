@@ -1,6 +1,5 @@
 // The tag commands' shapes, parsed with zod. Field messages are written for the person filling the form.
 import { z } from 'zod';
-import { ValidationError } from '../lib/errors.js';
 
 export const TAG_CATEGORIES = ['program', 'topic', 'grade_level'] as const;
 export type TagCategory = (typeof TAG_CATEGORIES)[number];
@@ -21,11 +20,12 @@ export const TAG_NAME_MAX = 60;
 /** A tag name as stored: trimmed, inner runs of white space made one space, 1..60 characters. */
 export const TagName = z
   .string({ error: 'Enter a name for the tag.' })
-  .transform((s) => s.trim().replace(/\s+/g, ' '))
+  .transform((s) => s.trim().replace(/[\t\n\r ]+/g, ' '))
   .pipe(
     z
       .string()
       .min(1, { error: 'Enter a name for the tag.' })
+      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { error: 'The tag name contains a control character. Remove it and try again.' })
       .max(TAG_NAME_MAX, { error: (issue) => `Use at most ${TAG_NAME_MAX} characters (this name has ${String(issue.input).length}).` }),
   );
 export type TagName = z.infer<typeof TagName>;
@@ -51,18 +51,3 @@ export const TagIdList = z
 
 export const ExpertiseForm = z.object({ tagIds: TagIdList });
 export type ExpertiseForm = z.infer<typeof ExpertiseForm>;
-
-/**
- * Parses a command or throws a ValidationError whose `fields` name the first problem of each
- * field, so a form can show it next to the input.
- */
-export function parseCommand<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input ?? {});
-  if (result.success) return result.data;
-  const fields: Record<string, string> = {};
-  for (const issue of result.error.issues) {
-    const key = String(issue.path[0] ?? 'form');
-    fields[key] ??= issue.message;
-  }
-  throw new ValidationError(Object.values(fields)[0] ?? 'Please check your input.', fields);
-}

@@ -33,7 +33,7 @@ describe('Scheduling assistant in a browser', () => {
     await addSessions(db, otherTutor, {
       name: 'Lab prep', courseId: course!.id, startDate: '2027-03-09', startTime: '12:00', zone: 'America/New_York', lengthValue: '60', lengthUnit: 'minutes',
       repeat: 'none', tutorIds: otherTutor, studentIds: student,
-    });
+    }, new Date());
     const weekdays = [1, 2, 3, 4, 5];
     await db.insert(availabilityHours).values([
       ...weekdays.map((weekday) => ({ userId: tutor, weekday, startTime: '09:00', endTime: '17:00', timeZone: 'America/New_York' })),

@@ -143,7 +143,7 @@ describe('Sessions calendar in a browser', () => {
     const [tutor] = await db.select({ id: users.id }).from(users).where(eq(users.sub, 'demo-tutor-1'));
     const [membership] = await db.select({ courseId: memberships.courseId }).from(memberships).where(eq(memberships.userId, tutor!.id));
     for (const [i, startTime] of ['09:00', '10:00', '11:00', '12:00', '13:00'].entries()) {
-      await addSessions(db, tutor!.id, { name: `Lab clinic ${i + 1}`, courseId: membership!.courseId, startDate: '2027-04-20', startTime, zone: 'America/New_York', lengthValue: '45', lengthUnit: 'minutes', repeat: 'none', tutorIds: tutor!.id, invitedOnly: 'on' });
+      await addSessions(db, tutor!.id, { name: `Lab clinic ${i + 1}`, courseId: membership!.courseId, startDate: '2027-04-20', startTime, zone: 'America/New_York', lengthValue: '45', lengthUnit: 'minutes', repeat: 'none', tutorIds: tutor!.id, invitedOnly: 'on' }, new Date());
     }
     await launchFromDemo(page, env.app.baseUrl, 'tutor', TUTOR);
     await navigate('Next month', 'April 2027');

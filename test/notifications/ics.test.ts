@@ -144,4 +144,35 @@ describe('Calendar files (RFC 5545)', () => {
     for (const line of folded.split('\r\n')) expect(Buffer.byteLength(line)).to.be.at.most(75);
     expect(folded.replace(/\r\n /g, '')).to.equal(`SUMMARY:${'Ünïcödé '.repeat(30)}`);
   });
+
+  describe('values a person typed', () => {
+    const tricky = `Week 3; review, part\\2\nBring: notes;\r\nquestions, ${'é漢😀'.repeat(70)}`;
+    const organizer = { name: 'TutorKit', email: 'no-reply@tutorkit.example.edu' };
+    const attendee = { name: 'Priya "P" Natarajan', email: 'priya@example.edu' };
+
+    it('When a name and description hold ; , \\ line breaks and 200 non-ASCII characters, then a calendar reads one event with exactly that text, and every line is at most 75 octets', () => {
+      expect([...tricky.replace(/[\x00-\x7f]/g, '')].length).to.be.at.least(200);
+      const series = makeSeries({ name: tricky, description: tricky, repeat: { freq: 'none' } });
+      const file = buildCalendar('REQUEST', [{ ...seriesEvent(series, occurrencesOf(series), { summary: tricky, description: tricky }), organizer, attendees: [attendee] }], NOW);
+      for (const line of file.split('\r\n')) expect(Buffer.byteLength(line), line).to.be.at.most(75);
+      const { events } = parse(file);
+      expect(events).to.have.length(1);
+      expect(events[0]!.summary).to.equal(tricky.replace(/\r\n/g, '\n'));
+      expect(events[0]!.description).to.equal(tricky.replace(/\r\n/g, '\n'));
+    });
+
+    it('When a meeting link carries line breaks that would start a second event, then the file still holds one event with its organizer and attendee, and no injected property', () => {
+      const injected = 'https://zoom.us/j/1\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil\r\nSUMMARY:Injected\r\nURL:javascript:alert(1)\r\nATTENDEE:mailto:attacker@evil.test';
+      const series = makeSeries({ meetingUrl: injected });
+      const file = buildCalendar('REQUEST', [{ ...seriesEvent(series, occurrencesOf(series), text), organizer, attendees: [attendee] }], NOW);
+      const { events } = parse(file);
+      expect(events).to.have.length(1);
+      const event = events[0]!.component;
+      expect(event.getAllProperties('attendee').map((p) => p.getFirstValue())).to.deep.equal(['mailto:priya@example.edu']);
+      expect(event.getFirstPropertyValue('organizer')).to.equal('mailto:no-reply@tutorkit.example.edu');
+      expect(file).not.to.match(/^(UID:evil|SUMMARY:Injected|URL:javascript)/m);
+      expect(file).not.to.contain('\r\nEND:VEVENT\r\nBEGIN:VEVENT');
+      expect(event.getFirstPropertyValue('url')).to.match(/^https:\/\/zoom\.us\/j\/1%0D%0AEND:VEVENT/);
+    });
+  });
 });
