@@ -132,7 +132,7 @@ export async function addDeployments(db: Db, platformId: string, deploymentIds: 
     .onConflictDoNothing();
 }
 
-export async function listPlatforms(db: Db) {
+export async function listPlatforms(db: Db, platformId: string) {
   return db
     .select({
       id: platforms.id,
@@ -144,6 +144,7 @@ export async function listPlatforms(db: Db) {
     })
     .from(platforms)
     .leftJoin(deployments, eq(deployments.platformId, platforms.id))
+    .where(eq(platforms.id, platformId))
     .groupBy(platforms.id)
     .orderBy(platforms.name);
 }
@@ -167,4 +168,9 @@ export async function setTimeZoneIfUnset(db: Db, userId: string, zone: string): 
     .where(and(eq(users.id, userId), sql`${users.timeZone} is null`))
     .returning({ id: users.id });
   return rows.length > 0;
+}
+
+export async function findUserPlatformId(db: Db, userId: string): Promise<string | undefined> {
+  const rows = await db.select({ platformId: users.platformId }).from(users).where(eq(users.id, userId));
+  return rows[0]?.platformId;
 }

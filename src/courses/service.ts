@@ -99,7 +99,17 @@ export async function registerPlatform(
   return platformId;
 }
 
-export const listPlatforms = q.listPlatforms;
+/** The platform a person belongs to: their site. Site administrators manage only their own. */
+export async function findPlatformOfUser(db: Db, userId: string): Promise<string> {
+  const platformId = await q.findUserPlatformId(db, userId);
+  if (!platformId) throw new ForbiddenError('You are not known to TutorKit. Open TutorKit again from your course.');
+  return platformId;
+}
+
+/** The LMS registration a site administrator belongs to (a site is one platform). */
+export async function listOwnPlatforms(db: Db, userId: string) {
+  return q.listPlatforms(db, await findPlatformOfUser(db, userId));
+}
 
 /** Every origin an LMS may frame TutorKit from: issuers, auth endpoints and origins seen at launch. */
 export async function listFrameOrigins(db: Db): Promise<string[]> {

@@ -3,7 +3,7 @@
 // code that touches Drizzle for delivery; functions return flat rows.
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { outbox } from '../db/schema.js';
+import { courses, outbox, users } from '../db/schema.js';
 
 export type MessageKind = 'invitation' | 'update' | 'cancellation' | 'reminder';
 export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'skipped'] as const;
@@ -73,8 +73,14 @@ export interface DeliveryRow {
   sentAt: Date | null;
 }
 
-/** The delivery log, newest first. */
-export async function listDeliveries(db: Db, options: { limit: number; status?: MessageStatus }): Promise<DeliveryRow[]> {
+/**
+ * One platform's delivery log, newest first: messages to its people, or about its courses. A
+ * site administrator of one LMS never reads another's addresses and subjects.
+ */
+export async function listDeliveries(db: Db, options: { platformId: string; limit: number; status?: MessageStatus }): Promise<DeliveryRow[]> {
+  const ofPlatform = sql`coalesce(
+    (select u.platform_id from ${users} u where u.id = ${outbox.userId}),
+    (select c.platform_id from ${courses} c where c.id = ${outbox.courseId})) = ${options.platformId}`;
   return db
     .select({
       id: outbox.id,
@@ -88,7 +94,7 @@ export async function listDeliveries(db: Db, options: { limit: number; status?: 
       sentAt: outbox.sentAt,
     })
     .from(outbox)
-    .where(options.status ? eq(outbox.status, options.status) : undefined)
+    .where(and(ofPlatform, options.status ? eq(outbox.status, options.status) : undefined))
     .orderBy(desc(outbox.createdAt), desc(outbox.id))
     .limit(options.limit);
 }

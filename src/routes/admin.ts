@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { findViewer, listPlatforms } from '../courses/service.js';
+import { findPlatformOfUser, findViewer, listOwnPlatforms } from '../courses/service.js';
 import { ValidationError } from '../lib/errors.js';
 import { renderPage } from '../lib/render.js';
 import { listDeliveries, MESSAGE_STATUSES } from '../notifications/outbox.js';
@@ -15,7 +15,7 @@ export function adminRoutes(db: Db): Router {
   router.get('/admin/settings', requireAdmin, async (_req, res) => {
     const session = res.locals.session!;
     const viewer = await findViewer(db, session.userId, session.courseId);
-    const platforms = await listPlatforms(db);
+    const platforms = await listOwnPlatforms(db, session.userId);
     await renderPage(res, 'pages/admin/settings', { title: 'Site settings', viewer, platforms, current: 'admin' });
   });
   router.get('/admin/deliveries', requireAdmin, async (req, res) => {
@@ -24,7 +24,7 @@ export function adminRoutes(db: Db): Router {
     const status = filter.data.status || undefined;
     const session = res.locals.session!;
     const viewer = await findViewer(db, session.userId, session.courseId);
-    const deliveries = await listDeliveries(db, { limit: 200, status });
+    const deliveries = await listDeliveries(db, { platformId: await findPlatformOfUser(db, session.userId), limit: 200, status });
     await renderPage(res, 'pages/admin/deliveries', { title: 'Email delivery log', viewer, deliveries, status, statuses: MESSAGE_STATUSES, stamp, current: 'admin' });
   });
   return router;

@@ -9,11 +9,6 @@ const tagColumns = { id: tags.id, category: tags.category, name: tags.name, reti
 
 export type TagRow = { id: string; category: TagCategory; name: string; retiredAt: Date | null };
 
-export async function findUserPlatformId(db: Db, userId: string): Promise<string | undefined> {
-  const rows = await db.select({ platformId: users.platformId }).from(users).where(eq(users.id, userId));
-  return rows[0]?.platformId;
-}
-
 export async function listPlatformTags(db: Db, platformId: string, opts: { includeRetired: boolean; category?: TagCategory }): Promise<TagRow[]> {
   return db
     .select(tagColumns)

@@ -4,6 +4,7 @@
 import type { Db } from '../db/client.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
 import * as q from './queries.js';
+import { findPlatformOfUser } from '../courses/service.js';
 import { CATEGORY_LABELS, TAG_CATEGORIES, TagId, type TagCategory } from './schemas.js';
 
 export interface Tag {
@@ -37,11 +38,7 @@ const byName = (a: { name: string }, b: { name: string }) => collator.compare(a.
 const byCategoryThenName = (a: Tag, b: Tag) => TAG_CATEGORIES.indexOf(a.category) - TAG_CATEGORIES.indexOf(b.category) || byName(a, b);
 
 /** The platform (site) a person belongs to; tags are shared by every course of that platform. */
-export async function findPlatformOfUser(db: Db, userId: string): Promise<string> {
-  const platformId = await q.findUserPlatformId(db, userId);
-  if (!platformId) throw new ForbiddenError('You are not known to TutorKit. Open TutorKit again from your course.');
-  return platformId;
-}
+export { findPlatformOfUser };
 
 /**
  * The platform's tags in the three categories (always all three, in the guide's order), each
@@ -143,7 +140,7 @@ export async function listExpertise(db: Db, userId: string): Promise<Tag[]> {
  */
 export async function setExpertise(db: Db, userId: string, platformId: string, tagIds: string[]): Promise<Tag[]> {
   return db.transaction(async (tx) => {
-    if ((await q.findUserPlatformId(tx, userId)) !== platformId) throw new ForbiddenError('Expertise tags come from your own site.');
+    if ((await findPlatformOfUser(tx, userId)) !== platformId) throw new ForbiddenError('Expertise tags come from your own site.');
     const current = await q.listUserExpertise(tx, userId);
     const tags = await checkTagIds(tx, platformId, tagIds, { allowRetired: current.map((t) => t.id) });
     await q.replaceUserExpertise(tx, userId, tags.map((t) => t.id));

@@ -9,7 +9,7 @@ import { simpleParser } from 'mailparser';
 import { pino } from 'pino';
 import type { Database } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
-import { outbox } from '../../src/db/schema.js';
+import { outbox, users } from '../../src/db/schema.js';
 import { startSmtp } from '../support/smtp.js';
 import { fixedClock } from '../../src/lib/clock.js';
 import { claimDue, enqueue, type OutgoingMessage } from '../../src/notifications/outbox.js';
@@ -238,13 +238,16 @@ describe('The delivery log and the development mailbox', () => {
 
   it('When messages were sent, skipped and failed, then a site administrator sees each status in the log and can filter it', async () => {
     const { app, sim } = lms;
-    const sent = message({ subject: 'Invitation: <b>Sent</b> one' });
-    const failed = message({ subject: 'Update: refused one' });
-    await enqueue(app.database.db, [sent, message({ to: null, subject: 'Reminder: no address' }), failed]);
+    const admin = await launchAs(app, sim, { user: people.admin() });
+    // Messages to a person of the administrator's own LMS (the log shows no other LMS's mail).
+    const [person] = await app.database.db.select({ id: users.id }).from(users).where(eq(users.sub, people.admin().sub));
+    const userId = person!.id;
+    const sent = message({ subject: 'Invitation: <b>Sent</b> one', userId });
+    const failed = message({ subject: 'Update: refused one', userId });
+    await enqueue(app.database.db, [sent, message({ to: null, subject: 'Reminder: no address', userId }), failed]);
     await app.built.mail.tick();
     await app.database.db.update(outbox).set({ status: 'failed', lastError: '550 Mailbox unavailable' }).where(eq(outbox.dedupeKey, failed.dedupeKey));
 
-    const admin = await launchAs(app, sim, { user: people.admin() });
     const res = await getWithToken(app, '/admin/deliveries', admin.token);
     const html = await res.text();
     expect(res.status).to.equal(200);
