@@ -47,6 +47,8 @@ export interface Config {
   readonly mailFrom?: string;
   readonly demo: boolean;
   readonly logLevel: string;
+  /** Things an operator should know that do not stop TutorKit (server.ts logs them). */
+  readonly warnings?: readonly string[];
   /** Extra origins allowed to frame TutorKit, besides the registered LMSes. */
   readonly frameAncestors: readonly string[];
   /** How long the bearer token handed out at launch stays valid without activity. */
@@ -73,6 +75,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = e.NODE_ENV === 'production';
   const dataDir = path.resolve(e.DATA_DIR);
   const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  // The demo LMS lets anyone launch as its people, and the development mailbox shows every email:
+  // on by default only for a server that nobody else can reach.
+  const local = isLoopback(baseUrl);
+  const demo = e.DEMO ?? (!production && local);
+  const warnings = demo && !local ? [`DEMO is on for ${baseUrl}, which is not a loopback address: anyone who reaches it can launch as the demo course's people and read development mail. Set DEMO=false unless this server is private.`] : [];
   return Object.freeze({
     env: e.NODE_ENV,
     port: e.PORT,
@@ -82,11 +89,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ltiKey: e.LTI_KEY ?? readOrCreateDevKey(dataDir),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? defaultMailFrom(baseUrl),
-    demo: e.DEMO ?? !production,
+    demo,
+    warnings,
     logLevel: e.LOG_LEVEL,
     sessionMinutes: e.SESSION_MINUTES,
     frameAncestors: (e.FRAME_ANCESTORS ?? '').split(/[\s,]+/).filter(Boolean),
   });
+}
+
+/** localhost, 127.0.0.0/8 or ::1: a URL only this machine reaches. */
+export function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '::1';
 }
 
 export function defaultMailFrom(baseUrl: string): string {

@@ -10,6 +10,7 @@ import { createLogger } from './lib/logger.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
+  for (const warning of config.warnings ?? []) log.warn(warning);
   const where = config.databaseUrl ? `PostgreSQL at ${describeUrl(config.databaseUrl)}` : `embedded PGlite in ${config.dataDir}`;
   let database: Database | undefined;
   try {

@@ -110,6 +110,27 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'test' }).demo).to.equal(true);
   });
 
+  it('When NODE_ENV is unset but BASE_URL is a public address, then the demo and the development mailbox are off', () => {
+    const config = loadConfig({ DATA_DIR: dataDir, BASE_URL: 'https://tutorkit.example.edu' });
+    expect(config).to.include({ env: 'development', demo: false });
+    expect(config.warnings).to.deep.equal([]);
+  });
+
+  it('When BASE_URL is a loopback address (localhost, 127.0.0.1, [::1]), then the demo is on by default without a warning', () => {
+    for (const BASE_URL of ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:3000', 'http://tutorkit.localhost']) {
+      const config = loadConfig({ DATA_DIR: dataDir, BASE_URL });
+      expect(config.demo, BASE_URL).to.equal(true);
+      expect(config.warnings, BASE_URL).to.deep.equal([]);
+    }
+  });
+
+  it('When DEMO=true is set for a public address, then the demo is on and a warning says who can reach it', () => {
+    const config = loadConfig({ DATA_DIR: dataDir, BASE_URL: 'https://tutorkit.example.edu', DEMO: 'true' });
+    expect(config.demo).to.equal(true);
+    expect(config.warnings).to.have.length(1);
+    expect(config.warnings![0]).to.contain('not a loopback address').and.contain('DEMO=false');
+  });
+
   it('When production lacks LTI_KEY and BASE_URL, then the error names both and no key file is generated', () => {
     const message = configError({ NODE_ENV: 'production', DATA_DIR: dataDir });
     expect(message).to.contain('LTI_KEY: required in production');

@@ -90,3 +90,20 @@ describe('Public pages', () => {
     expect(chart.status).to.equal(200);
   });
 });
+
+describe('Public pages of a server with the demo off (a public BASE_URL)', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ demo: false });
+  });
+  after(async () => app.close());
+
+  it('When anyone opens the home page, the demo LMS and the development mailbox, then there is no launch button and no mailbox', async () => {
+    const home = await (await fetch(app.baseUrl + '/')).text();
+    expect(home).not.to.contain('Launch as');
+    expect(home).not.to.contain('href="/dev/mailbox"');
+    for (const path of ['/dev/mailbox', '/demo-lms/auth']) expect((await fetch(app.baseUrl + path)).status, path).to.equal(404);
+    const launch = await fetch(app.baseUrl + '/demo-lms/launch', { method: 'POST', body: new URLSearchParams({ person: 'demo-instructor-1' }) });
+    expect(launch.status).to.equal(404);
+  });
+});
