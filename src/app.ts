@@ -1,6 +1,6 @@
 // Builds the Express app from its parts. No listen() here: server.ts listens, tests use the app.
 import { fileURLToPath } from 'node:url';
-import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { defaultMailFrom, type Config } from './config.js';
@@ -9,7 +9,8 @@ import { listFrameOrigins, type PlatformRegistration } from './courses/service.j
 import { setUpDemoLms, type DemoLms } from './demo/service.js';
 import type { Clock } from './lib/clock.js';
 import { FrameAncestors, securityHeaders } from './lib/csp.js';
-import { AppError, NotFoundError } from './lib/errors.js';
+import { TooManyRequestsError, WorkLimiter, type WorkLimits } from './lib/limits.js';
+import { AppError, FORM_LIMITS, NotFoundError, requestErrorOf, UnsupportedFormError } from './lib/errors.js';
 import { withoutQuery } from './lib/logger.js';
 import { isHtmx, renderPage, renderView } from './lib/render.js';
 import { SessionTokens } from './lib/session-token.js';
@@ -46,6 +47,8 @@ export interface AppDeps {
    * sent until `built.mail.tick()` (tests). `transport` replaces the one SMTP_URL/DATA_DIR choose.
    */
   mail?: { intervalMs?: number; transport?: Transport };
+  /** Bounds on expensive work per person and overall (src/lib/limits.ts); the defaults unless given. */
+  workLimits?: WorkLimits;
 }
 
 export interface BuiltApp {
@@ -53,6 +56,8 @@ export interface BuiltApp {
   lti: LtiAdapter;
   demo: DemoLms | null;
   tokens: SessionTokens;
+  /** The bounds on expensive work (tests hold a person's turn to see the 429). */
+  limiter: WorkLimiter;
   /** Registers an LMS with TutorKit (our records and the LTI library's). */
   registerPlatform(input: PlatformRegistration & { authConfig?: { method: 'JWK_SET' | 'JWK_KEY'; key: string } }): Promise<void>;
   /** The mail worker (tick() sends what is due) and, without SMTP, the messages written so far. */
@@ -71,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
 
   const tokens = new SessionTokens(config.ltiKey, config.sessionMinutes, clock);
+  const limiter = new WorkLimiter(deps.workLimits);
   const frames = new FrameAncestors(config.frameAncestors);
   const urls = registrationUrls(config.baseUrl);
   const refreshFrames = async () => frames.replace(await listFrameOrigins(db));
@@ -114,8 +120,9 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     intervalMs: deps.mail?.intervalMs,
     beforeTick: async (now) => void (await queueDueReminders(db, now)),
   });
-  // A development mailbox without sign-in: never in production, never when real mail goes out.
-  const mailbox = config.env !== 'production' && !config.smtpUrl ? local.store : null;
+  // A development mailbox without sign-in: only beside the demo (a loopback server, or DEMO=true),
+  // never in production, never when real mail goes out.
+  const mailbox = config.demo && config.env !== 'production' && !config.smtpUrl ? local.store : null;
   if (config.env === 'production' && !config.smtpUrl) log.warn({ folder: `${config.dataDir}/mail` }, 'SMTP_URL is not set: email is written to files, not sent');
 
   app.use(
@@ -134,7 +141,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.get('/vendor/htmx.min.js', (_req, res) => res.sendFile(root('node_modules/htmx.org/dist/htmx.min.js')));
   app.get('/vendor/chart.umd.min.js', (_req, res) => res.sendFile(root('node_modules/chart.js/dist/chart.umd.min.js')));
   app.use(LTI_MOUNT, lti.router);
-  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(express.urlencoded({ extended: false, limit: FORM_LIMITS.bytes, parameterLimit: FORM_LIMITS.fields }));
+  app.use(formBodiesOnly);
 
   app.use(publicRoutes({ baseUrl: config.baseUrl, database, demo }));
   // Email links and calendar feeds: public, their signature or secret is the permission.
@@ -151,8 +159,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.use(tagRoutes({ db, clock }));
   app.use(settingsRoutes(db, clock));
   // Before the session routes: /c/:courseId/sessions/assistant is not an occurrence id.
-  app.use(assistantRoutes(db, clock));
-  app.use(sessionRoutes(db, clock));
+  app.use(assistantRoutes(db, clock, limiter));
+  app.use(sessionRoutes(db, clock, limiter));
   app.use(calendarRoutes(db, clock));
   app.use(adminRoutes(db));
 
@@ -163,7 +171,23 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     clearInterval(purge);
     await mailer.stop();
   };
-  return { app, lti, demo, tokens, registerPlatform, mail: { tick: mailer.tick, store: mailbox }, stop };
+  return { app, lti, demo, tokens, limiter, registerPlatform, mail: { tick: mailer.tick, store: mailbox }, stop };
+}
+
+/**
+ * Every page that takes input takes a web form. Anything else (JSON, plain text) is refused with a
+ * page that says so; a request with no body at all reads as an empty form, which the page's own
+ * validation then answers.
+ */
+const formBodiesOnly: RequestHandler = (req, _res, next) => {
+  if (req.method !== 'GET' && req.method !== 'HEAD' && hasBody(req) && !req.is('application/x-www-form-urlencoded')) return next(new UnsupportedFormError());
+  req.body ??= {};
+  next();
+};
+
+function hasBody(req: Request): boolean {
+  const length = req.get('content-length');
+  return req.get('transfer-encoding') !== undefined || (length !== undefined && Number(length) > 0);
 }
 
 function renderAppView(app: Express, view: string, locals: Record<string, unknown>): Promise<string> {
@@ -172,7 +196,7 @@ function renderAppView(app: Express, view: string, locals: Record<string, unknow
 
 function errorHandler(log: Logger): ErrorRequestHandler {
   return async (err: unknown, req, res, _next) => {
-    const error = err instanceof AppError ? err : null;
+    const error = err instanceof AppError ? err : requestErrorOf(err);
     if (!error) log.error({ err }, 'unhandled error');
     const status = error?.status ?? 500;
     const page = error?.page ?? {
@@ -181,6 +205,7 @@ function errorHandler(log: Logger): ErrorRequestHandler {
       next: 'Try again in a moment. If it keeps happening, tell your LMS administrator.',
     };
     if (res.headersSent) return;
+    if (error instanceof TooManyRequestsError) res.set('Retry-After', String(error.retryAfterSeconds));
     try {
       if (isHtmx(req)) {
         // An expired session sends the whole page to the relaunch notice; other errors show in place.

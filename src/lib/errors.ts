@@ -56,3 +56,49 @@ export class SessionExpiredError extends AppError {
     });
   }
 }
+
+/** The largest form TutorKit reads: room for every invitee of a 10,000-person course by id. */
+export const FORM_LIMITS = { bytes: 1_048_576, fields: 12_000 } as const;
+
+/**
+ * The errors Express's body parser raises (too large, too many fields, an unknown charset or
+ * encoding, a damaged body), as pages that say what to do. Null for anything else.
+ */
+export function requestErrorOf(err: unknown): AppError | null {
+  if (!err || typeof err !== 'object') return null;
+  const { type, status } = err as { type?: unknown; status?: unknown };
+  const notSaved = 'Nothing was saved.';
+  switch (type) {
+    case 'entity.too.large':
+      return new AppError(413, {
+        title: 'This form is too large',
+        message: `TutorKit accepts forms of up to 1 MB. ${notSaved}`,
+        next: 'Shorten the description or the resources, or invite fewer people in one save, and try again.',
+      });
+    case 'parameters.too.many':
+      return new AppError(413, {
+        title: 'This form has too many fields',
+        message: `TutorKit accepts forms of up to ${FORM_LIMITS.fields.toLocaleString('en-US')} fields (for example 10,000 invitees). ${notSaved}`,
+        next: 'Invite fewer people in one save, then add the others by editing the session.',
+      });
+    case 'charset.unsupported':
+      return new AppError(415, { title: 'This form uses an unknown character set', message: `TutorKit reads forms sent in UTF-8. ${notSaved}`, next: 'Reload the page and send the form again from TutorKit.' });
+    case 'encoding.unsupported':
+      return new AppError(415, { title: 'This form is compressed in an unknown way', message: `TutorKit reads forms that are not compressed, or compressed with gzip, deflate or br. ${notSaved}`, next: 'Reload the page and send the form again from TutorKit.' });
+  }
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError(400, { title: 'TutorKit could not read this form', message: `The form arrived damaged or incomplete. ${notSaved}`, next: 'Reload the page and send the form again.' });
+  }
+  return null;
+}
+
+/** A body that is not a web form (JSON, plain text, a file) sent to a TutorKit page. */
+export class UnsupportedFormError extends AppError {
+  constructor() {
+    super(415, {
+      title: 'TutorKit cannot read this kind of form',
+      message: 'TutorKit pages accept web forms (application/x-www-form-urlencoded) only. Nothing was saved.',
+      next: 'Use the form on the page, or reload the page and try again.',
+    });
+  }
+}

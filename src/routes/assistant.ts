@@ -5,25 +5,26 @@ import { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/client.js';
 import { findViewer } from '../courses/service.js';
 import type { Clock } from '../lib/clock.js';
+import type { WorkLimiter } from '../lib/limits.js';
 import { isHtmx, renderPage } from '../lib/render.js';
 import { loadAssistantView, loadLaterConflicts, moveToNextFree, type AssistantView } from '../scheduling/assistant-view.js';
 import { requireRole } from './auth.js';
 
 const PATH = '/c/:courseId/sessions/assistant';
 
-export function assistantRoutes(db: Db, clock: Clock): Router {
+export function assistantRoutes(db: Db, clock: Clock, limiter: WorkLimiter): Router {
   const router = Router();
-  const schedulers = requireRole('instructor', 'tutor', 'admin');
+  const schedulers = [requireRole('instructor', 'tutor', 'admin'), limiter.middleware((res) => res.locals.session?.userId)];
 
-  router.get(PATH, schedulers, async (req, res) => {
+  router.get(PATH, ...schedulers, async (req, res) => {
     await render(req, res, await loadAssistantView(db, courseOf(res), query(req)));
   });
 
-  router.get(`${PATH}/next-free`, schedulers, async (req, res) => {
+  router.get(`${PATH}/next-free`, ...schedulers, async (req, res) => {
     await render(req, res, await moveToNextFree(db, courseOf(res), query(req), clock.now()));
   });
 
-  router.get(`${PATH}/later`, schedulers, async (req, res) => {
+  router.get(`${PATH}/later`, ...schedulers, async (req, res) => {
     const later = await loadLaterConflicts(db, courseOf(res), query(req));
     res.render('partials/sessions/_assistant-later', { later, urls: urlsFor(req, res) });
   });

@@ -3,6 +3,7 @@ import { Router, type Response } from 'express';
 import type { Db } from '../db/client.js';
 import { findViewer, type Viewer as CourseViewer } from '../courses/service.js';
 import type { Clock } from '../lib/clock.js';
+import type { WorkLimiter } from '../lib/limits.js';
 import { ValidationError } from '../lib/errors.js';
 import { renderPage, renderView } from '../lib/render.js';
 import type { Session } from '../lib/session-token.js';
@@ -19,15 +20,17 @@ import { requireRole } from './auth.js';
 // V8 lists canonical zones only; UTC is added for people who schedule in it.
 const ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone')];
 
-export function sessionRoutes(db: Db, clock: Clock): Router {
+export function sessionRoutes(db: Db, clock: Clock, limiter: WorkLimiter): Router {
   const router = Router();
   const schedulers = requireRole('instructor', 'tutor', 'admin');
+  // Saves and the availability check run the conflict check: bounded per person (src/lib/limits.ts).
+  const expensive = limiter.middleware((res) => res.locals.session?.userId);
 
   router.get('/c/:courseId/sessions/new', schedulers, async (_req, res) => {
     await renderForm(res, {}, {}, 200);
   });
 
-  router.post('/c/:courseId/sessions', schedulers, async (req, res) => {
+  router.post('/c/:courseId/sessions', schedulers, expensive, async (req, res) => {
     try {
       await addSessions(db, session(res).userId, req.body, clock.now());
       // Back to this community's calendar, which the token opens (a session saved for another
@@ -41,7 +44,7 @@ export function sessionRoutes(db: Db, clock: Clock): Router {
   });
 
   // The form's availability check: who can't make it, refreshed as the form changes.
-  router.post('/c/:courseId/sessions/conflicts', schedulers, async (req, res) => {
+  router.post('/c/:courseId/sessions/conflicts', schedulers, expensive, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const { courseId } = session(res);
     const proposal = await readProposal(db, courseId, body);
@@ -85,7 +88,7 @@ export function sessionRoutes(db: Db, clock: Clock): Router {
     await renderForm(res, values, {}, 200, { occurrenceId, scope: repeats(found.series) ? scope : null });
   });
 
-  router.post('/c/:courseId/sessions/:occurrenceId/edit', schedulers, async (req, res) => {
+  router.post('/c/:courseId/sessions/:occurrenceId/edit', schedulers, expensive, async (req, res) => {
     const occurrenceId = String(req.params.occurrenceId);
     const body = req.body as Record<string, unknown>;
     const scope = readScope(body.scope) ?? 'all';
