@@ -1,6 +1,6 @@
 // Who cannot make which of the proposed occurrences, and why. Pure: the caller loads the people,
 // their rules and their busy time (./queries.ts) and passes them in.
-import { DateTime } from 'luxon';
+import { wallTime } from '../scheduling/time.js';
 import type { BusyRow } from './queries.js';
 import { availableSpans, overlaps, uncovered, type AvailabilityRules, type Span } from './intervals.js';
 
@@ -38,13 +38,24 @@ export type Conflict =
 
 /** Every conflict, in occurrence order and then invitee order. */
 export function findConflicts(people: Person[], proposed: Proposed[], busy: BusyRow[]): Conflict[] {
-  const busyOf = groupBy(busy, (b) => b.userId);
+  // Each person's busy time sorted by start, walked once alongside the (sorted) occurrences: a
+  // 500-session series against a tutor's year of bookings stays linear, not 500 × bookings.
+  const busyOf = groupBy([...busy].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()), (b) => b.userId);
+  const longest = new Map([...busyOf].map(([id, list]) => [id, Math.max(...list.map((b) => b.endsAt.getTime() - b.startsAt.getTime()))]));
+  const cursor = new Map<string, number>();
   const conflicts: Conflict[] = [];
   proposed.forEach((occurrence, index) => {
     const span: Span = { start: occurrence.start.getTime(), end: occurrence.end.getTime() };
     for (const person of people) {
       if (!isAvailable(person.rules, span)) conflicts.push({ kind: 'unavailable', person, index, ...occurrence });
-      for (const other of busyOf.get(person.userId) ?? []) {
+      const list = busyOf.get(person.userId);
+      if (!list) continue;
+      // Sessions starting before span.start - longest can no longer overlap this or any later occurrence.
+      let first = cursor.get(person.userId) ?? 0;
+      while (first < list.length && list[first]!.startsAt.getTime() < span.start - longest.get(person.userId)!) first++;
+      cursor.set(person.userId, first);
+      for (let i = first; i < list.length && list[i]!.startsAt.getTime() < span.end; i++) {
+        const other = list[i]!;
         if (!overlaps(span, { start: other.startsAt.getTime(), end: other.endsAt.getTime() })) continue;
         conflicts.push({ kind: 'busy', person, index, ...occurrence, other, blocking: person.role === 'tutor' && other.asTutor });
       }
@@ -83,11 +94,22 @@ const LINES_PER_PERSON = 4;
 export function describeConflicts(conflicts: Conflict[], zone: string, courseId: string): PersonConflicts[] {
   const groups = groupBy(conflicts, (c) => c.person.userId);
   return [...groups.values()].map((list) => {
-    const person = list[0]!.person;
-    const lines = list.map((c) => describe(c, zone, courseId));
-    const shown = [...new Set(lines)];
-    return { person, lines: shown.slice(0, LINES_PER_PERSON), more: Math.max(0, shown.length - LINES_PER_PERSON), blocking: list.some((c) => c.kind === 'busy' && c.blocking) };
+    // Lines are told apart by what they say (kind, times, other session), so only the shown ones are formatted.
+    const distinct = [...new Map(list.map((c) => [lineKey(c, courseId), c])).values()];
+    return {
+      person: list[0]!.person,
+      lines: distinct.slice(0, LINES_PER_PERSON).map((c) => describe(c, zone, courseId)),
+      more: Math.max(0, distinct.length - LINES_PER_PERSON),
+      blocking: list.some((c) => c.kind === 'busy' && c.blocking),
+    };
   });
+}
+
+/** What a conflict's sentence depends on: two conflicts with one key read the same. */
+function lineKey(c: Conflict, courseId: string): string {
+  if (c.kind === 'unavailable') return `u|${c.start.getTime()}|${c.end.getTime()}`;
+  const named = c.other.courseId === courseId ? c.other.sessionName : '';
+  return `b|${c.blocking}|${named}|${c.other.startsAt.getTime()}|${c.other.endsAt.getTime()}`;
 }
 
 function describe(c: Conflict, zone: string, courseId: string): string {
@@ -100,10 +122,10 @@ function describe(c: Conflict, zone: string, courseId: string): string {
 
 /** "Tue 3 Mar 2026 16:00–17:00": short enough for an alert, with the year so far dates are clear. */
 export function formatSlot(start: Date, end: Date, zone: string): string {
-  const s = DateTime.fromJSDate(start, { zone }).setLocale('en-GB');
-  const e = DateTime.fromJSDate(end, { zone }).setLocale('en-GB');
-  const endText = s.hasSame(e, 'day') ? e.toFormat('HH:mm') : e.toFormat('ccc d LLL HH:mm');
-  return `${s.toFormat('ccc d LLL yyyy HH:mm')}–${endText}`;
+  const s = wallTime(start, zone, 'en-GB');
+  const e = wallTime(end, zone, 'en-GB');
+  const endText = s.date === e.date ? e.time : `${e.dayMonth} ${e.time}`;
+  return `${s.dayLabel} ${s.time}–${endText}`;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

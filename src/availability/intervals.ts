@@ -2,7 +2,7 @@
 // person's IANA zone (weekly hours plus date exceptions); this turns it into instants for a
 // window, through the same wall-clock rules as session times (src/scheduling/time.ts), so a
 // 09:00-17:00 Berlin day stays 09:00-17:00 in Berlin across DST changes. Pure functions.
-import { instantOfWallClock, offsetAt, steadyOffset } from '../scheduling/time.js';
+import { instantOfWallClock, offsetAt } from '../scheduling/time.js';
 
 /** Weekly hours: ISO weekday (1 = Monday) with local HH:mm times; an end of 24:00 is midnight. */
 export interface WeeklyHours {
@@ -61,30 +61,61 @@ export function availableSpans(rules: AvailabilityRules, from: number, to: numbe
 
 /** The local hours of one date (days since the epoch), as instants. */
 function spansOfDay(rules: AvailabilityRules, day: number): Span[] {
-  const date = isoDate(day);
-  const exceptions = rules.exceptions.filter((e) => e.date === date);
-  if (exceptions.some((e) => e.kind === 'day_off')) return [];
-  const weekday = ((new Date(day * DAY_MS).getUTCDay() + 6) % 7) + 1;
-  const hours: { start: string; end: string }[] = isSetUp(rules) ? rules.weekly.filter((h) => h.weekday === weekday) : [{ start: '00:00', end: '24:00' }];
-  for (const e of exceptions) if (e.kind === 'extra_hours' && e.start && e.end) hours.push({ start: e.start, end: e.end });
-  return hours.map((h) => ({ start: instantAt(day, h.start, rules.zone), end: instantAt(day, h.end, rules.zone) })).filter((s) => s.end > s.start);
+  const { weekly, exceptions } = compiled(rules);
+  const those = exceptions.get(day) ?? [];
+  if (those.some((e) => e === null)) return [];
+  const weekday = (new Date(day * DAY_MS).getUTCDay() + 6) % 7;
+  const ranges = [...weekly[weekday]!, ...(those as MinuteRange[])];
+  const spans: Span[] = [];
+  for (const [start, end] of ranges) {
+    const span = { start: instantAt(day, start, rules.zone), end: instantAt(day, end, rules.zone) };
+    if (span.end > span.start) spans.push(span);
+  }
+  return spans;
 }
 
-/** The instant of HH:mm on a local date in `zone`; 24:00 is the next date's midnight. */
-function instantAt(day: number, time: string, zone: string): number {
-  const [hours, minutes] = time.split(':').map(Number) as [number, number];
-  const wall = day * DAY_MS + (hours * 60 + minutes) * 60_000;
-  // Most days have one offset all day; the others go through the full DST rules.
-  const offset = steadyOffset(zone, day);
-  return offset === null ? instantOfWallClock(new Date(wall), zone).getTime() : wall - offset * 60_000;
+/** [start, end) in minutes from local midnight. */
+type MinuteRange = [number, number];
+
+interface CompiledRules {
+  /** Index 0 = Monday. */
+  weekly: MinuteRange[][];
+  /** Day number -> extra hours, or null for a day off. */
+  exceptions: Map<number, (MinuteRange | null)[]>;
+}
+
+// A conflict check reads one person's rules for every session of a series (500 × 30 people):
+// their text is parsed once per rules object, not once per day.
+const compiledRules = new WeakMap<AvailabilityRules, CompiledRules>();
+
+function compiled(rules: AvailabilityRules): CompiledRules {
+  let found = compiledRules.get(rules);
+  if (found) return found;
+  const allDay: MinuteRange[] = [[0, 24 * 60]];
+  const weekly = Array.from({ length: 7 }, (_, i) => (isSetUp(rules) ? rules.weekly.filter((h) => h.weekday === i + 1).map((h): MinuteRange => [minutesOf(h.start), minutesOf(h.end)]) : allDay));
+  const exceptions = new Map<number, (MinuteRange | null)[]>();
+  for (const e of rules.exceptions) {
+    const day = dayNumber(Date.parse(`${e.date}T00:00:00Z`));
+    const entry: MinuteRange | null = e.kind === 'day_off' ? null : e.start && e.end ? [minutesOf(e.start), minutesOf(e.end)] : null;
+    if (e.kind === 'extra_hours' && entry === null) continue;
+    exceptions.set(day, [...(exceptions.get(day) ?? []), entry]);
+  }
+  found = { weekly, exceptions };
+  compiledRules.set(rules, found);
+  return found;
+}
+
+function minutesOf(time: string): number {
+  return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+}
+
+/** The instant of a local time (minutes from midnight) on a local date in `zone`; 1440 is the next date's midnight. */
+function instantAt(day: number, minutes: number, zone: string): number {
+  return instantOfWallClock(new Date(day * DAY_MS + minutes * 60_000), zone).getTime();
 }
 
 function dayNumber(epochMs: number): number {
   return Math.floor(epochMs / DAY_MS);
-}
-
-function isoDate(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** Sorted, with overlapping and touching spans joined. */

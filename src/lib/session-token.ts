@@ -20,8 +20,12 @@ export interface Session {
 const MAX_SESSION_HOURS = 12;
 const ISSUER = 'tutorkit';
 
+/** Verified tokens kept in memory: every request carries one, and most carry one seen moments ago. */
+const VERIFIED_KEPT = 20_000;
+
 export class SessionTokens {
   private readonly secret: Uint8Array;
+  private readonly verified = new Map<string, Session>();
 
   constructor(
     ltiKey: string,
@@ -49,6 +53,18 @@ export class SessionTokens {
   /** Returns the session, or null when the token is missing, forged or expired. */
   async verify(token: string | undefined): Promise<Session | null> {
     if (!token) return null;
+    // A token verified before is the same signed text: only its expiry needs checking again.
+    const known = this.verified.get(token);
+    if (known) return known.expiresAt.getTime() > this.clock.now().getTime() ? { ...known } : null;
+    const session = await this.verifySignature(token);
+    if (session) {
+      if (this.verified.size >= VERIFIED_KEPT) this.verified.clear();
+      this.verified.set(token, session);
+    }
+    return session ? { ...session } : null;
+  }
+
+  private async verifySignature(token: string): Promise<Session | null> {
     try {
       const { payload } = await jwtVerify(token, this.secret, {
         issuer: ISSUER,

@@ -58,17 +58,36 @@ const PROBE_MS = Duration.fromObject({ hours: 24 }).as('milliseconds');
  * would cost ~60 us per occurrence, and a 500-occurrence series should expand in a few ms.
  */
 export function instantOfWallClock(floating: Date, zone: string): Date {
-  const tz = IANAZone.create(zone);
   const wall = floating.getTime();
+  // Most days have one offset all day (kept per zone and day, see steadyOffset below).
+  const steady = steadyOffset(zone, Math.floor(wall / DAY));
+  if (steady !== null) return new Date(wall - steady * MS_PER_MINUTE);
+  // A day with a clock change: the few wall times read on it (people's hours, session starts) are kept.
+  let known = changeDayInstants.get(zone);
+  if (!known) changeDayInstants.set(zone, (known = new Map()));
+  let instant = known.get(wall);
+  if (instant === undefined) {
+    instant = instantOnChangeDay(wall, zone);
+    if (known.size >= CHANGE_DAY_INSTANTS_KEPT) known.clear();
+    known.set(wall, instant);
+  }
+  return new Date(instant);
+}
+
+const changeDayInstants = new Map<string, Map<number, number>>();
+const CHANGE_DAY_INSTANTS_KEPT = 10_000;
+
+function instantOnChangeDay(wall: number, zone: string): number {
+  const tz = IANAZone.create(zone);
   const offsetBefore = tz.offset(wall - PROBE_MS);
   const offsetAfter = tz.offset(wall + PROBE_MS);
   const readingWith = (offset: number) => wall - offset * MS_PER_MINUTE;
-  if (offsetBefore === offsetAfter) return new Date(readingWith(offsetBefore));
+  if (offsetBefore === offsetAfter) return readingWith(offsetBefore);
   // Near a change: take the first reading whose offset really is in force then. In an
   // overlap both are, and the one with the "before" offset is the earlier. In a gap neither
   // is, and the "before" offset gives the wall time pushed forward by the gap.
   const valid = [offsetBefore, offsetAfter].find((offset) => tz.offset(readingWith(offset)) === offset);
-  return new Date(readingWith(valid ?? offsetBefore));
+  return readingWith(valid ?? offsetBefore);
 }
 
 /** The instant `minutes` of elapsed time after `start` (exact, whatever the clocks do). */
@@ -103,7 +122,7 @@ export function formatLongDate(date: DateTime): string {
 // so it is kept per (zone, day) and the names come from luxon once per locale.
 
 const DAY = 86_400_000;
-const steadyOffsets = new Map<string, number | null>();
+const steadyOffsets = new Map<string, Map<number, number | null>>();
 const STEADY_OFFSETS_KEPT = 50_000;
 
 /**
@@ -112,15 +131,19 @@ const STEADY_OFFSETS_KEPT = 50_000;
  * day (the probes instantOfWallClock uses); read as a UTC date, every instant of it.
  */
 export function steadyOffset(zone: string, day: number): number | null {
-  const key = `${zone}|${day}`;
-  let offset = steadyOffsets.get(key);
+  let days = steadyOffsets.get(zone);
+  if (!days) {
+    days = new Map();
+    steadyOffsets.set(zone, days);
+  }
+  let offset = days.get(day);
   if (offset === undefined) {
     const tz = IANAZone.create(zone);
     const before = tz.offset(day * DAY - DAY);
     const after = tz.offset(day * DAY + 2 * DAY);
     offset = before === after ? before : null;
-    if (steadyOffsets.size >= STEADY_OFFSETS_KEPT) steadyOffsets.clear();
-    steadyOffsets.set(key, offset);
+    if (days.size >= STEADY_OFFSETS_KEPT) days.clear();
+    days.set(day, offset);
   }
   return offset;
 }
