@@ -27,7 +27,9 @@ const TARGET_OCCURRENCES = 100_000;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 /** Scenarios that need a running TutorKit instance (the availability ones run in process). */
-const HTTP_SCENARIOS: ScenarioName[] = ['launch', 'calendar', 'session-page', 'save-session', 'scale-out'];
+const HTTP_SCENARIOS: ScenarioName[] = ['launch', 'calendar', 'session-page', 'save-session', 'scale-out', 'hammer'];
+/** Issue 11: /healthz and other people's pages while one person hammers the conflict check. */
+const HAMMER_TARGET_P99_MS = 200;
 
 /** Everything to undo if the run is interrupted: environments (servers, databases, temp folders) and reference servers. */
 const openResources = new Set<{ close(): Promise<void> }>();
@@ -121,7 +123,7 @@ async function main(): Promise<number> {
   if (bench.want('http-bare')) await bench.attempt('http-bare', 'none', () => runHttpBare(bench));
   if (bench.want('ltijs-bare')) await bench.attempt('ltijs-bare', 'memory', () => runLtijsBare(bench));
 
-  const tutorKitScenarios: ScenarioName[] = ['launch', 'calendar', 'session-page', 'save-session', 'scale-out', 'assistant', 'conflict-check'];
+  const tutorKitScenarios: ScenarioName[] = ['launch', 'calendar', 'session-page', 'save-session', 'scale-out', 'hammer', 'assistant', 'conflict-check', 'conflict-check-500'];
   if (tutorKitScenarios.some((s) => bench.want(s))) {
     const seed = scaledSeed(options.scale);
     for (const mode of options.modes) await runTutorKit(bench, mode, seed);
@@ -227,7 +229,7 @@ async function runTutorKit(bench: Bench, mode: DbMode, seed: SeedOptions): Promi
   openResources.add(environment);
   bench.seeds[mode] = environment.seed;
   try {
-    if (bench.want('assistant') || bench.want('conflict-check')) await runAvailability(bench, environment, seed);
+    if (bench.want('assistant') || bench.want('conflict-check') || bench.want('conflict-check-500')) await runAvailability(bench, environment, seed);
     if (!HTTP_SCENARIOS.some((s) => bench.want(s))) return;
     let first: TutorKitInstance | undefined;
     await bench.attempt(`start TutorKit`, mode, async () => {
@@ -246,6 +248,7 @@ async function runTutorKit(bench: Bench, mode: DbMode, seed: SeedOptions): Promi
     }
     if (bench.want('calendar') || bench.want('session-page')) await runPages(bench, environment, one);
     if (bench.want('save-session')) await runSave(bench, environment, one);
+    if (bench.want('hammer')) await runHammer(bench, environment, one);
     if (bench.want('scale-out') && mode === 'postgres') await runScaleOut(bench, environment, one);
   } finally {
     await environment.close();
@@ -325,12 +328,14 @@ async function runAvailability(bench: Bench, env: Environment, seed: SeedOptions
     const scenarios = [
       ['assistant', 'assistant data: 30 invitees × 7 days', assistantCall(db, fixture), AVAILABILITY_TARGETS.assistant[env.mode]],
       ['conflict-check', 'conflict check: weekly × 52, 30 invitees', conflictCall(db, fixture), env.mode === 'postgres' ? AVAILABILITY_TARGETS.conflictCheck.postgres : undefined],
+      ['conflict-check-500', 'conflict check: daily × 500, 30 invitees', conflictCall(db, fixture, fixture.daily500), env.mode === 'postgres' ? AVAILABILITY_TARGETS.conflictCheck500.postgres : undefined],
     ] as const;
     for (const [scenario, label, call, targetMs] of scenarios) {
       if (!bench.want(scenario)) continue;
       await bench.attempt(scenario, env.mode, async () => {
         const { measurement, shape } = await measureCalls(call, { warmup: bench.options.calls.warmup, iterations: bench.options.calls.measured });
-        const target = targetMs === undefined ? { text: 'no target on PGlite', met: null } : judgeAvailability(env.seed, measurement, targetMs);
+        const quantile = scenario === 'conflict-check-500' ? 'p95' : 'p50';
+        const target = targetMs === undefined ? { text: 'no target on PGlite', met: null } : judgeAvailability(env.seed, measurement, targetMs, quantile);
         bench.record({ scenario, label, db: env.mode, unit: 'calls', connections: 1, measurement, target, ...(shape ? { note: shape.describe } : {}) });
       });
     }
@@ -340,9 +345,49 @@ async function runAvailability(bench: Bench, env: Environment, seed: SeedOptions
 }
 
 /** The targets hold with 100,000 occurrences in the database: a smaller seed's figures are not judged. */
-function judgeAvailability(seed: SeedSummary, m: Measurement, targetMs: number): { text: string; met: boolean | null } {
-  if (seed.occurrences < TARGET_OCCURRENCES) return { text: `target p50 < ${targetMs} ms at ${TARGET_OCCURRENCES.toLocaleString('en-US')} occurrences (seeded ${seed.occurrences.toLocaleString('en-US')}): not judged`, met: null };
-  return { text: `target p50 < ${targetMs} ms`, met: m.p50 < targetMs };
+function judgeAvailability(seed: SeedSummary, m: Measurement, targetMs: number, quantile: 'p50' | 'p95' = 'p50'): { text: string; met: boolean | null } {
+  if (seed.occurrences < TARGET_OCCURRENCES) return { text: `target ${quantile} < ${targetMs} ms at ${TARGET_OCCURRENCES.toLocaleString('en-US')} occurrences (seeded ${seed.occurrences.toLocaleString('en-US')}): not judged`, met: null };
+  return { text: `target ${quantile} < ${targetMs} ms`, met: m[quantile] < targetMs };
+}
+
+/**
+ * One tutor sends the availability check of a 500-session, 30-invitee series on 20 connections
+ * without pause (most are told 429 and to retry), while others load /healthz and their session
+ * pages: those must stay quick (issue 11). The hammering person's own answers are 200 or 429.
+ */
+async function runHammer(bench: Bench, env: Environment, instance: TutorKitInstance): Promise<void> {
+  await bench.attempt('hammer', env.mode, async () => {
+    const { hammer } = env.fixtures;
+    const launched = await launchOnce(env.sim, instance.target, hammer.scheduler);
+    if (launched.courseId !== hammer.courseId) throw new Error(`the tutor landed in course ${launched.courseId}, not ${hammer.courseId}`);
+    const form = new URLSearchParams({ startDate: hammer.startDate, startTime: '16:00', zone: 'America/New_York', lengthValue: '60', lengthUnit: 'minutes', repeat: 'daily', interval: '1', endType: 'count', count: '500', tutorIds: hammer.tutorId });
+    for (const id of hammer.studentIds) form.append('studentIds', id);
+    const path = `/c/${hammer.courseId}/sessions/conflicts`;
+    const headers = { ...pageHeaders(launched.token), 'Content-Type': 'application/x-www-form-urlencoded' };
+    const probe = await fetch(new URL(path, instance.target.baseUrl), { method: 'POST', headers, body: form, redirect: 'manual' });
+    const text = await probe.text();
+    if (probe.status !== 200 || !text.includes('conflict')) throw new Error(`the availability check answered ${probe.status}: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+    const visitors = env.fixtures.pageVisitors.slice(0, 10);
+    const pages: { path: string; token: string }[] = [];
+    for (const visitor of visitors) {
+      const other = await launchOnce(env.sim, instance.target, visitor);
+      pages.push({ path: `/c/${visitor.courseId}/sessions/${visitor.occurrenceId}`, token: other.token });
+    }
+    const base = instance.target.baseUrl;
+    const load = { durationS: bench.options.durationS, warmupS: bench.options.warmupS };
+    const check = { method: 'POST' as const, path, headers, body: form.toString() };
+    /** Loads `requests` on 5 connections while the tutor hammers on 20; the row notes how the tutor was answered. */
+    const during = async (label: string, requests: Parameters<typeof runHttpLoad>[0]['requests']) => {
+      const hammering = runHttpLoad({ url: base, requests: [check], expectStatus: [200, 429], connections: 20, ...load });
+      const result = await bench.measure([instance.server], { scenario: 'hammer', label, db: env.mode, unit: 'requests', connections: 5 }, () =>
+        runHttpLoad({ url: base, requests, expectStatus: 200, connections: 5, ...load }),
+      );
+      const answers = (await hammering).statuses;
+      result.note = `meanwhile the tutor's checks: ${answers['200'] ?? 0} answered, ${answers['429'] ?? 0} told 429 (retry)`;
+    };
+    await during('hammer: /healthz while one tutor sends 500-session checks on 20 connections', [{ method: 'GET', path: '/healthz' }]);
+    await during('hammer: others’ session pages meanwhile', pages.map((p) => ({ method: 'GET', path: p.path, headers: pageHeaders(p.token) })));
+  });
 }
 
 /** Launch throughput of one instance, then of two instances on the same PostgreSQL database. */
@@ -378,23 +423,31 @@ function addRatios(rows: ResultRow[]): void {
 }
 
 function checkTargets(rows: ResultRow[], options: BenchOptions, seeds: Partial<Record<DbMode, SeedSummary>>): TargetCheck[] {
-  return [...checkLaunchTargets(rows, options), ...checkAvailabilityTargets(rows, seeds)];
+  return [...checkLaunchTargets(rows, options), ...checkAvailabilityTargets(rows, seeds), ...checkHammerTargets(rows)];
+}
+
+/** Issue 11: with one person hammering, everyone else's requests keep p99 under 200 ms. */
+function checkHammerTargets(rows: ResultRow[]): TargetCheck[] {
+  return rows
+    .filter((r) => r.scenario === 'hammer')
+    .map((r) => ({ name: `${r.label} (${r.db})`, value: `p99 ${r.measurement.p99.toFixed(0)} ms`, target: `p99 < ${HAMMER_TARGET_P99_MS} ms`, met: r.measurement.p99 < HAMMER_TARGET_P99_MS }));
 }
 
 /** The issue's availability targets, on the median of the calls, with at least 100,000 occurrences seeded. */
 function checkAvailabilityTargets(rows: ResultRow[], seeds: Partial<Record<DbMode, SeedSummary>>): TargetCheck[] {
   const targets = [
-    ['assistant', 'postgres', 'Scheduling assistant data, 30 invitees × 7 days, on server PostgreSQL', AVAILABILITY_TARGETS.assistant.postgres],
-    ['assistant', 'pglite', 'Scheduling assistant data, 30 invitees × 7 days, on PGlite', AVAILABILITY_TARGETS.assistant.pglite],
-    ['conflict-check', 'postgres', 'Conflict check, weekly × 52 with 30 invitees, on server PostgreSQL', AVAILABILITY_TARGETS.conflictCheck.postgres],
+    ['assistant', 'postgres', 'Scheduling assistant data, 30 invitees × 7 days, on server PostgreSQL', AVAILABILITY_TARGETS.assistant.postgres, 'p50'],
+    ['assistant', 'pglite', 'Scheduling assistant data, 30 invitees × 7 days, on PGlite', AVAILABILITY_TARGETS.assistant.pglite, 'p50'],
+    ['conflict-check', 'postgres', 'Conflict check, weekly × 52 with 30 invitees, on server PostgreSQL', AVAILABILITY_TARGETS.conflictCheck.postgres, 'p50'],
+    ['conflict-check-500', 'postgres', 'Conflict check, daily × 500 with 30 invitees, on server PostgreSQL', AVAILABILITY_TARGETS.conflictCheck500.postgres, 'p95'],
   ] as const;
-  return targets.flatMap(([scenario, db, name, targetMs]) => {
-    if (!rows.some((r) => r.scenario === 'assistant' || r.scenario === 'conflict-check')) return [];
+  return targets.flatMap(([scenario, db, name, targetMs, quantile]) => {
+    if (!rows.some((r) => r.scenario === scenario)) return [];
     const row = rows.find((r) => r.scenario === scenario && r.db === db);
     const m = row?.measurement;
     const occurrences = seeds[db]?.occurrences ?? 0;
     const value = m ? `p50 ${m.p50.toFixed(1)} ms, p95 ${m.p95.toFixed(1)} ms with ${occurrences.toLocaleString('en-US')} occurrences` : 'not run';
-    return [{ name, value, target: `p50 < ${targetMs} ms with ${TARGET_OCCURRENCES.toLocaleString('en-US')} occurrences`, met: m && occurrences >= TARGET_OCCURRENCES ? m.p50 < targetMs : null }];
+    return [{ name, value, target: `${quantile} < ${targetMs} ms with ${TARGET_OCCURRENCES.toLocaleString('en-US')} occurrences`, met: m && occurrences >= TARGET_OCCURRENCES ? m[quantile] < targetMs : null }];
   });
 }
 

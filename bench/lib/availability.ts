@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
 import { checkConflicts, loadAssistant, type Invitee } from '../../src/availability/service.js';
+import { describeConflicts, fingerprint } from '../../src/availability/conflicts.js';
 import type { SeriesTiming } from '../../src/scheduling/recurrence.js';
 import type { SeedSummary } from '../seed-large.js';
 import { cpuMeter, Recorder, type Measurement } from './stats.js';
@@ -12,6 +13,8 @@ import { cpuMeter, Recorder, type Measurement } from './stats.js';
 export const AVAILABILITY_TARGETS = {
   assistant: { postgres: 50, pglite: 150 },
   conflictCheck: { postgres: 100 },
+  /** Issue 11: a 500-session series with 30 invitees, judged on p95. */
+  conflictCheck500: { postgres: 150 },
 } as const;
 
 const INVITEES = 30;
@@ -28,6 +31,8 @@ export interface AvailabilityFixture {
   week: string;
   /** A weekly series on Tuesdays at 16:00 for 60 minutes, 52 times from the seed's first Tuesday. */
   timing: SeriesTiming;
+  /** The longest series a form allows: daily at the same time, 500 times. */
+  daily500: SeriesTiming;
 }
 
 type Row = Record<string, unknown>;
@@ -77,7 +82,8 @@ export async function findAvailabilityFixture(db: Db, seed: SeedSummary, startDa
     zone,
     repeat: { freq: 'weekly', interval: 1, weekdays: ['TU'], end: { type: 'count', count: WEEKLY_COUNT } },
   };
-  return { courseId: course.course_id, invitees, zone, week: week!.monday, timing };
+  const daily500: SeriesTiming = { ...timing, repeat: { freq: 'daily', interval: 1, end: { type: 'count', count: 500 } } };
+  return { courseId: course.course_id, invitees, zone, week: week!.monday, timing, daily500 };
 }
 
 /** The first Tuesday on or after a YYYY-MM-DD date. */
@@ -101,12 +107,16 @@ export const assistantCall = (db: Db, f: AvailabilityFixture) => async (): Promi
   return { found: busy, describe: `${data.rows.length} invitees × ${ASSISTANT_DAYS} days from ${f.week} (${f.zone}): ${busy} busy spans, ${setUp} with weekly hours` };
 };
 
-export const conflictCall = (db: Db, f: AvailabilityFixture) => async (): Promise<CallShape> => {
-  const report = await checkConflicts(db, { timing: f.timing, invitees: f.invitees });
+/** The check as the form's alert runs it: conflicts, their fingerprint and the alert's words. */
+export const conflictCall = (db: Db, f: AvailabilityFixture, timing: SeriesTiming = f.timing) => async (): Promise<CallShape> => {
+  const report = await checkConflicts(db, { timing, invitees: f.invitees });
+  fingerprint(report.conflicts);
+  describeConflicts(report.conflicts, timing.zone, f.courseId);
   const busy = report.conflicts.filter((c) => c.kind === 'busy').length;
+  const rule = timing.repeat.freq === 'daily' ? 'daily 16:00-17:00' : 'Tuesdays 16:00-17:00';
   return {
     found: report.conflicts.length,
-    describe: `${report.occurrences.length} Tuesdays 16:00-17:00 from ${f.timing.startDate} × ${report.people.length} invitees: ${report.conflicts.length} conflicts (${busy} busy, ${report.conflicts.length - busy} unavailable)`,
+    describe: `${report.occurrences.length} × ${rule} from ${timing.startDate} × ${report.people.length} invitees: ${report.conflicts.length} conflicts (${busy} busy, ${report.conflicts.length - busy} unavailable)`,
   };
 };
 

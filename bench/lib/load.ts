@@ -108,7 +108,7 @@ export interface HttpLoadOptions {
   /** Cycled through by every connection (autocannon's request sequence). */
   requests: autocannon.Request[];
   /** Anything else is an error. */
-  expectStatus: number;
+  expectStatus: number | number[];
   connections: number;
   durationS: number;
   warmupS: number;
@@ -147,9 +147,10 @@ function cannon(options: HttpLoadOptions, seconds: number, recorder: Recorder | 
       },
     );
     activeCannons.add(instance);
+    const expected = [options.expectStatus].flat();
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode === options.expectStatus) recorder?.record(responseTime);
-      else recorder?.fail(`HTTP ${statusCode} (expected ${options.expectStatus})`);
+      if (expected.includes(statusCode)) recorder?.record(responseTime, statusCode);
+      else recorder?.fail(`HTTP ${statusCode} (expected ${expected.join(' or ')})`);
     });
     instance.on('reqError', (err: unknown) => {
       requestErrors++;

@@ -2,14 +2,14 @@
 //   [--warmup S] [--connections N] [--scale X] [--calls N] [--scenario NAME ...]
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['http-bare', 'ltijs-bare', 'launch', 'calendar', 'session-page', 'save-session', 'scale-out', 'assistant', 'conflict-check'] as const;
+export const SCENARIOS = ['http-bare', 'ltijs-bare', 'launch', 'calendar', 'session-page', 'save-session', 'scale-out', 'hammer', 'assistant', 'conflict-check', 'conflict-check-500'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** Names that stand for several scenarios. */
 const GROUPS: Record<string, ScenarioName[]> = {
   references: ['http-bare', 'ltijs-bare'],
   pages: ['calendar', 'session-page'],
-  availability: ['assistant', 'conflict-check'],
+  availability: ['assistant', 'conflict-check', 'conflict-check-500'],
   all: [...SCENARIOS],
 };
 

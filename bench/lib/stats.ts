@@ -15,6 +15,8 @@ export interface Measurement {
   errorSamples: { message: string; count: number }[];
   /** CPU the benchmark runner itself used (load generator and simulator), % of one core. */
   clientCpuPercent: number;
+  /** How many answers had each HTTP status, when a scenario accepts more than one. */
+  statuses: Record<string, number>;
 }
 
 /** Collects latencies (ms) and errors of one measured window. */
@@ -23,8 +25,10 @@ export class Recorder {
   #count = 0;
   errors = 0;
   readonly #messages = new Map<string, number>();
+  readonly #statuses: Record<string, number> = {};
 
-  record(ms: number): void {
+  record(ms: number, status?: number): void {
+    if (status !== undefined) this.#statuses[status] = (this.#statuses[status] ?? 0) + 1;
     if (this.#count === this.#latencies.length) {
       const bigger = new Float64Array(this.#latencies.length * 2);
       bigger.set(this.#latencies);
@@ -62,6 +66,7 @@ export class Recorder {
       durationS,
       errorSamples: [...this.#messages].map(([message, count]) => ({ message, count })),
       clientCpuPercent,
+      statuses: { ...this.#statuses },
     };
   }
 }

@@ -40,11 +40,23 @@ export interface SaveFixture {
   firstMonday: string;
 }
 
+/** One tutor who sends the availability check of a long series over and over, and its 30 invitees. */
+export interface HammerFixture {
+  scheduler: LaunchPerson;
+  courseId: string;
+  tutorId: string;
+  /** 29 students of the course, with their weekly hours and sessions: the check has work to do. */
+  studentIds: string[];
+  /** The first seeded day: a daily series of 500 from here meets the seeded sessions. */
+  startDate: string;
+}
+
 export interface Fixtures {
   /** Students with one of their courses each: the launch scenario cycles through them. */
   launchPeople: LaunchPerson[];
   pageVisitors: PageVisitor[];
   save: SaveFixture;
+  hammer: HammerFixture;
 }
 
 export interface Environment {
@@ -251,7 +263,20 @@ async function loadFixtures(db: Db, seed: SeedSummary, options: EnvironmentOptio
     date: row.startsAt.toISOString().slice(0, 10),
   }));
 
-  return { launchPeople: launchRows.map((row) => personFrom(row, ROLES.learner)), pageVisitors, save: await loadSaveFixture(db, seed, options.seed) };
+  const save = await loadSaveFixture(db, seed, options.seed);
+  return { launchPeople: launchRows.map((row) => personFrom(row, ROLES.learner)), pageVisitors, save, hammer: await loadHammerFixture(db, save, options.seed) };
+}
+
+/** The save scenario's tutor and course, with up to 29 of the course's students (hours and all). */
+async function loadHammerFixture(db: Db, save: SaveFixture, options: SeedOptions): Promise<HammerFixture> {
+  const students = await db
+    .select({ userId: users.id })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.courseId, save.courseId), eq(memberships.role, 'student')))
+    .orderBy(asc(users.sub))
+    .limit(29);
+  return { scheduler: save.tutor, courseId: save.courseId, tutorId: save.tutorId, studentIds: students.map((s) => s.userId), startDate: options.startDate };
 }
 
 /**
