@@ -8,6 +8,7 @@ import type { Database } from './db/client.js';
 import { listFrameOrigins, type PlatformRegistration } from './courses/service.js';
 import { setUpDemoLms, type DemoLms } from './demo/service.js';
 import type { Clock } from './lib/clock.js';
+import { CommandSigner } from './lib/command-auth.js';
 import { FrameAncestors, securityHeaders } from './lib/csp.js';
 import { AppError, NotFoundError } from './lib/errors.js';
 import { withoutQuery } from './lib/logger.js';
@@ -20,6 +21,7 @@ import { requireSession } from './routes/auth.js';
 import { courseRoutes } from './routes/course.js';
 import { demoRoutes } from './routes/demo.js';
 import { createLaunchHandlers } from './routes/launch.js';
+import { internalRoutes } from './routes/internal.js';
 import { publicRoutes } from './routes/public.js';
 import { settingsRoutes } from './routes/settings.js';
 import { tagRoutes } from './routes/tags.js';
@@ -137,6 +139,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
 
   app.use(publicRoutes({ baseUrl: config.baseUrl, database, demo }));
+  // npm run register-platform hands its change to us while we own the embedded database.
+  app.use(internalRoutes({ signer: new CommandSigner(config.ltiKey), clock, log, registerPlatform }));
   // Email links and calendar feeds: public, their signature or secret is the permission.
   configureLinks({ baseUrl: config.baseUrl, key: config.ltiKey, from: config.mailFrom ?? defaultMailFrom(config.baseUrl) });
   app.use(openRoutes(db, clock));
