@@ -12,7 +12,7 @@ import { DirectoryLockedError } from '../db/lock.js';
 import { applyMigrations } from '../db/migrate.js';
 import { createLogger } from '../lib/logger.js';
 import { createLtiAdapter, registerLtijsPlatform } from '../lti/provider.js';
-import { INTERNAL_PLATFORMS_PATH } from '../routes/internal.js';
+import { COMMAND_PATHS } from '../lib/command-auth.js';
 import { CommandRefused, postToServer, serverToAsk } from './running-server.js';
 
 const USAGE = `Usage: npm run register-platform -- --issuer URL --client-id ID --auth-endpoint URL --token-endpoint URL --keyset-url URL --deployment-id ID [--deployment-id ID ...] [--name NAME]`;
@@ -70,7 +70,7 @@ async function registerDirectly(database: Database, config: Config, registration
 
 /** The server owning the data directory runs the same registration; returns its pid once it has. */
 async function registerThroughServer(server: Parameters<typeof postToServer>[0], config: Config, args: Record<string, unknown>): Promise<number> {
-  const answer = await postToServer(server, config.ltiKey, INTERNAL_PLATFORMS_PATH, args);
+  const answer = await postToServer(server, config.ltiKey, COMMAND_PATHS.registerPlatform, args);
   if (answer.status === 200) return server.pid;
   if (answer.status === 401) {
     throw new CommandRefused(

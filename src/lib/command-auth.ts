@@ -8,6 +8,9 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 export const COMMAND_HEADERS = { time: 'x-tutorkit-time', signature: 'x-tutorkit-signature' } as const;
 
+/** Where the server takes each command (src/routes/internal.ts). */
+export const COMMAND_PATHS = { registerPlatform: '/internal/platforms' } as const;
+
 const MAX_SKEW_MS = 60_000;
 
 export interface CommandRequest {

@@ -7,9 +7,7 @@ import type { Logger } from 'pino';
 import { RegisterPlatformArgs } from '../courses/schemas.js';
 import type { PlatformRegistration } from '../courses/service.js';
 import type { Clock } from '../lib/clock.js';
-import { COMMAND_HEADERS, type CommandSigner } from '../lib/command-auth.js';
-
-export const INTERNAL_PLATFORMS_PATH = '/internal/platforms';
+import { COMMAND_HEADERS, COMMAND_PATHS, type CommandSigner } from '../lib/command-auth.js';
 
 export interface InternalDeps {
   signer: CommandSigner;
@@ -23,7 +21,7 @@ export function internalRoutes(deps: InternalDeps): Router {
   // Raw bytes: the signature covers the body exactly as it was sent.
   router.use('/internal', express.raw({ type: () => true, limit: '32kb' }), onlyLocalCommands(deps));
 
-  router.post(INTERNAL_PLATFORMS_PATH, async (req, res) => {
+  router.post(COMMAND_PATHS.registerPlatform, async (req, res) => {
     const parsed = RegisterPlatformArgs.safeParse(parseJson(req.body));
     if (!parsed.success) {
       res.status(422).json({ error: 'invalid', problems: parsed.error.issues.map((i) => i.message) });
