@@ -22,6 +22,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { describeUrl, openDatabase, type Database, type Db } from '../src/db/client.js';
+import { DirectoryLockedError } from '../src/db/lock.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import {
   availabilityExceptions, availabilityHours, courses, deployments, memberships, occurrences, platforms, rsvps,
@@ -747,7 +748,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const where = config.databaseUrl ? describeUrl(config.databaseUrl) : config.dataDir;
   const say = (line: string) => process.stdout.write(line + '\n');
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openSeedDatabase(config);
+  if (database.lock?.tookOver) say(database.lock.tookOver);
   try {
     await database.ping();
     await applyMigrations(database);
@@ -764,6 +766,16 @@ async function main(): Promise<void> {
     say(`  ${count(report.bookings)} tutor bookings, none overlapping; weekly hours for ${count(report.availability.people)} people (${count(report.availability.hours)} ranges, ${count(report.availability.exceptions)} dates that differ)`);
   } finally {
     await database.close();
+  }
+}
+
+/** Seeding goes around TutorKit's services: never into a directory a running server owns. */
+async function openSeedDatabase(config: { databaseUrl?: string; dataDir: string }): Promise<Database> {
+  try {
+    return await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, owner: 'seed:large' });
+  } catch (err) {
+    if (err instanceof DirectoryLockedError) throw new SeedError(err.message);
+    throw err;
   }
 }
 

@@ -8,6 +8,7 @@ import type { Database } from './db/client.js';
 import { listFrameOrigins, type PlatformRegistration } from './courses/service.js';
 import { setUpDemoLms, type DemoLms } from './demo/service.js';
 import type { Clock } from './lib/clock.js';
+import { CommandSigner } from './lib/command-auth.js';
 import { FrameAncestors, securityHeaders } from './lib/csp.js';
 import { TooManyRequestsError, WorkLimiter, type WorkLimits } from './lib/limits.js';
 import { AppError, FORM_LIMITS, NotFoundError, requestErrorOf, UnsupportedFormError } from './lib/errors.js';
@@ -21,6 +22,7 @@ import { requireSession } from './routes/auth.js';
 import { courseRoutes } from './routes/course.js';
 import { demoRoutes } from './routes/demo.js';
 import { createLaunchHandlers } from './routes/launch.js';
+import { internalRoutes } from './routes/internal.js';
 import { publicRoutes } from './routes/public.js';
 import { settingsRoutes } from './routes/settings.js';
 import { tagRoutes } from './routes/tags.js';
@@ -141,6 +143,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.get('/vendor/htmx.min.js', (_req, res) => res.sendFile(root('node_modules/htmx.org/dist/htmx.min.js')));
   app.get('/vendor/chart.umd.min.js', (_req, res) => res.sendFile(root('node_modules/chart.js/dist/chart.umd.min.js')));
   app.use(LTI_MOUNT, lti.router);
+  // npm run register-platform hands its change to us while we own the embedded database (signed JSON, its own parser).
+  app.use(internalRoutes({ signer: new CommandSigner(config.ltiKey), clock, log, registerPlatform }));
   app.use(express.urlencoded({ extended: false, limit: FORM_LIMITS.bytes, parameterLimit: FORM_LIMITS.fields }));
   app.use(formBodiesOnly);
 

@@ -1,8 +1,10 @@
 // Start-up: config, database, migrations, app, listen; and an orderly shutdown.
 import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { describeUrl, openDatabase, type Database } from './db/client.js';
+import { DirectoryLockedError } from './db/lock.js';
 import { applyMigrations } from './db/migrate.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
@@ -14,16 +16,20 @@ async function main(): Promise<void> {
   const where = config.databaseUrl ? `PostgreSQL at ${describeUrl(config.databaseUrl)}` : `embedded PGlite in ${config.dataDir}`;
   let database: Database | undefined;
   try {
-    database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, owner: 'server' });
+    if (database.lock?.tookOver) log.warn({ lock: database.lock.file }, database.lock.tookOver);
     // Checked before anything else touches the database: ltijs would exit 0 on a failure here.
     await database.ping();
     await applyMigrations(database);
   } catch (err) {
     await database?.close().catch(() => undefined);
+    if (err instanceof DirectoryLockedError) throw new StartupError(`${err.message}\nA second TutorKit needs a DATA_DIR of its own.`);
     throw new StartupError(`TutorKit could not open its database (${where}): ${(err as Error).message}`);
   }
   const built = await buildApp({ config, database, log, clock: systemClock, mail: { intervalMs: MAIL_TICK_MS } });
   const server = await listen(built.app, config.port);
+  // Commands (register-platform) read this from the lock to make their change through us.
+  database.lock?.announce(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   log.info({ url: config.baseUrl, database: database.kind, demo: config.demo }, `TutorKit is running at ${config.baseUrl}`);
   handleShutdown(server, async () => {
     // The worker finishes the email in flight and records it before the database goes.

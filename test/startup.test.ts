@@ -1,93 +1,14 @@
 // Starts the real server process (node --import tsx src/server.ts) the way an operator would, and
 // checks what they see: a clear message and a non-zero exit on a bad start, a clean exit on SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createDecipheriv, createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { openDatabase } from '../src/db/client.js';
 import { ltiRecords, platforms } from '../src/db/schema.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CONFIG_VARIABLES = ['NODE_ENV', 'PORT', 'BASE_URL', 'DATABASE_URL', 'DATA_DIR', 'LTI_KEY', 'SMTP_URL', 'DEMO', 'LOG_LEVEL', 'FRAME_ANCESTORS', 'SESSION_MINUTES'];
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-interface Running {
-  child: ChildProcess;
-  exited: Promise<Exit>;
-}
-
-const running = new Set<ChildProcess>();
-
-/** The server with exactly the given configuration (none of this process's TutorKit variables leak in). */
-function startServer(env: Record<string, string>): Running {
-  const base = { ...process.env };
-  for (const name of CONFIG_VARIABLES) delete base[name];
-  const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: { ...base, LOG_LEVEL: 'silent', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<Exit>((resolve) =>
-    child.on('exit', (code, signal) => {
-      running.delete(child);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
-    }),
-  );
-  return { child, exited };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Polls /healthz until it answers, or fails with what the server printed. */
-async function waitForHealth(port: number, server: Running, withinMs = 20_000): Promise<unknown> {
-  let exit: Exit | undefined;
-  void server.exited.then((e) => (exit = e));
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
-    if (exit) throw new Error(`server exited early (${exit.code}): ${exit.stderr}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (res.ok) return await res.json();
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`no healthy answer on port ${port} within ${withinMs} ms`);
-}
-
-function withinMs<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+import { freePort, killChildren, startServer, waitForHealth, withinMs } from './support/processes.js';
 
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 
@@ -99,7 +20,7 @@ describe('Server start-up', function () {
     dataDir = mkdtempSync(path.join(tmpdir(), 'tutorkit-startup-'));
   });
   afterEach(() => {
-    for (const child of running) child.kill('SIGKILL');
+    killChildren();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -109,7 +109,7 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<E
       cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
       databaseEnv = { DATA_DIR: dataDir };
       where = `PGlite in ${dataDir}`;
-      open = () => openDatabase({ dataDir });
+      open = () => openDatabase({ dataDir, owner: 'bench' });
     } else {
       if (!options.pgUrl) throw new Error('postgres mode needs --pg-url or DATABASE_URL');
       const { url, drop, name } = await createThrowawayDatabase(options.pgUrl);

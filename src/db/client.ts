@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { acquireDirectoryLock, type DirectoryLock } from './lock.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -20,6 +21,9 @@ export interface Database {
   ping(): Promise<void>;
   /** Runs `work` while holding a server-wide lock, so only one instance migrates at a time. */
   exclusively<T>(lockId: number, work: () => Promise<T>): Promise<T>;
+  /** This process's hold on an embedded data directory (see lock.ts); null in memory and on a server. */
+  readonly lock: DirectoryLock | null;
+  /** Closes the database, then releases the directory lock. */
   close(): Promise<void>;
 }
 
@@ -28,31 +32,46 @@ export interface DatabaseOptions {
   url?: string;
   /** Folder for the embedded database, or 'memory' for a throwaway one (tests). */
   dataDir?: string;
+  /** Who opens an embedded folder ("server", "register-platform", ...), written into its lock. */
+  owner?: string;
 }
 
+/** Opens the database. An embedded folder held by another process throws DirectoryLockedError. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openServer(options.url) : openEmbedded(options.dataDir ?? './data');
+  return options.url ? openServer(options.url) : openEmbedded(options.dataDir ?? './data', options.owner ?? 'command');
 }
 
-async function openEmbedded(dataDir: string): Promise<Database> {
+async function openEmbedded(dataDir: string, owner: string): Promise<Database> {
   let target = 'memory://';
+  let lock: DirectoryLock | null = null;
   if (dataDir !== 'memory') {
     target = path.join(dataDir, 'pglite');
     mkdirSync(target, { recursive: true });
+    // Before PGlite reads a byte: a second opener would work on a copy and may corrupt the folder.
+    lock = acquireDirectoryLock(dataDir, owner);
   }
-  // PGlite runs queries one at a time and holds other queries back while a transaction is
-  // open, so a transaction is never interleaved with another request's statements.
-  // btree_gist backs the constraint that keeps tutors from being double-booked (drizzle/0004).
-  const client = await PGlite.create(target, { extensions: { btree_gist } });
+  let client: PGlite;
+  try {
+    // PGlite runs queries one at a time and holds other queries back while a transaction is
+    // open, so a transaction is never interleaved with another request's statements.
+    // btree_gist backs the constraint that keeps tutors from being double-booked (drizzle/0004).
+    client = await PGlite.create(target, { extensions: { btree_gist } });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
     ping: async () => void (await db.execute(sql`select 1`)),
-    // One process owns an embedded database: there is nobody to exclude.
+    // The directory lock makes this process the only one on the database: nobody to exclude.
     exclusively: (_lockId, work) => work(),
+    lock,
     close: async () => {
       if (!client.closed) await client.close();
+      // Not on a failed close: the folder may still be in use. The exit hook releases it then.
+      lock?.release();
     },
   };
 }
@@ -83,6 +102,7 @@ async function openServer(url: string): Promise<Database> {
         client.release();
       }
     },
+    lock: null,
     close: async () => {
       if (!pool.ended) await pool.end();
     },

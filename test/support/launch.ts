@@ -14,8 +14,8 @@ export interface Launched {
   token: string;
 }
 
-/** Launches and expects success: the launch page holding the token and the role home. */
-export async function launchAs(app: TestApp, sim: PlatformSimulator, input: LaunchInput): Promise<Launched> {
+/** Launches and expects success: the launch page holding the token and the role home. `app` may be a server process. */
+export async function launchAs(app: Pick<TestApp, 'tool'>, sim: PlatformSimulator, input: LaunchInput): Promise<Launched> {
   const result = await sim.launch(app.tool, input);
   expect(result.status, `launch failed: ${result.body.slice(0, 400)}`).to.equal(200);
   const page = readLaunchPage(result.body);
