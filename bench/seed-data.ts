@@ -3,7 +3,7 @@
 // the weeks of availability people have. Data, and pure helpers that shape one thing (a term, a
 // series, a person's week) from a random stream: who gets what, and when, is decided in seed-large.ts.
 import { DateTime } from 'luxon';
-import type { RepeatRule, Weekday } from '../src/scheduling/recurrence.js';
+import type { RepeatRule, Weekday } from '../src/lib/recurrence.js';
 import { weightedPicker, type Random } from './random.js';
 
 // ---- Calendar ---------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import {
   availabilityExceptions, availabilityHours, courses, deployments, memberships, occurrences, platforms, rsvps,
   seriesInvitees, seriesTags, sessionResources, sessionSeries, tags, tutorBookings, userExpertiseTags, users,
 } from '../src/db/schema.js';
-import { expandOccurrences, type SeriesTiming } from '../src/scheduling/recurrence.js';
+import { expandOccurrences, type SeriesTiming } from '../src/lib/recurrence.js';
 import { insertInChunks } from './lib/bulk-insert.js';
 import { createRandom, hashString, weightedPicker, type Random } from './random.js';
 import {

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
 import { checkConflicts, loadAssistant, type Invitee } from '../../src/availability/service.js';
 import { describeConflicts, fingerprint } from '../../src/availability/conflicts.js';
-import type { SeriesTiming } from '../../src/scheduling/recurrence.js';
+import type { SeriesTiming } from '../../src/lib/recurrence.js';
 import type { SeedSummary } from '../seed-large.js';
 import { cpuMeter, Recorder, type Measurement } from './stats.js';
 

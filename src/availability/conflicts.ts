@@ -1,6 +1,6 @@
 // Who cannot make which of the proposed occurrences, and why. Pure: the caller loads the people,
 // their rules and their busy time (./queries.ts) and passes them in.
-import { wallTime } from '../scheduling/time.js';
+import { formatSlot } from '../lib/time.js';
 import type { BusyRow } from './queries.js';
 import { availableSpans, overlaps, uncovered, type AvailabilityRules, type Span } from './intervals.js';
 
@@ -118,14 +118,6 @@ function describe(c: Conflict, zone: string, courseId: string): string {
   const what = c.other.courseId === courseId ? `“${c.other.sessionName}”` : 'another session';
   if (c.blocking) return `${c.person.name} already tutors ${what} on ${formatSlot(c.other.startsAt, c.other.endsAt, zone)}`;
   return `${c.person.name} is in ${what} on ${formatSlot(c.other.startsAt, c.other.endsAt, zone)}`;
-}
-
-/** "Tue 3 Mar 2026 16:00–17:00": short enough for an alert, with the year so far dates are clear. */
-export function formatSlot(start: Date, end: Date, zone: string): string {
-  const s = wallTime(start, zone, 'en-GB');
-  const e = wallTime(end, zone, 'en-GB');
-  const endText = s.date === e.date ? e.time : `${e.dayMonth} ${e.time}`;
-  return `${s.dayLabel} ${s.time}–${endText}`;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

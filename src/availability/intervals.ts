@@ -2,7 +2,7 @@
 // person's IANA zone (weekly hours plus date exceptions); this turns it into instants for a
 // window, through the same wall-clock rules as session times (src/scheduling/time.ts), so a
 // 09:00-17:00 Berlin day stays 09:00-17:00 in Berlin across DST changes. Pure functions.
-import { instantOfWallClock, offsetAt } from '../scheduling/time.js';
+import { instantOfWallClock, offsetAt } from '../lib/time.js';
 
 /** Weekly hours: ISO weekday (1 = Monday) with local HH:mm times; an end of 24:00 is midnight. */
 export interface WeeklyHours {

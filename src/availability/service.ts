@@ -1,9 +1,8 @@
 // Availability as the scheduler sees it: the conflict check behind the Add sessions alert and the
 // Scheduling assistant's grid and "Next time everyone is free".
-import { IANAZone } from 'luxon';
 import type { Db } from '../db/client.js';
-import { expandOccurrences, MAX_OCCURRENCES, type Occurrence, type SeriesTiming } from '../scheduling/recurrence.js';
-import { instantOfWallClock } from '../scheduling/time.js';
+import { expandOccurrences, MAX_OCCURRENCES, type Occurrence, type SeriesTiming } from '../lib/recurrence.js';
+import { instantOfWallClock, localDateOf } from '../lib/time.js';
 import { findConflicts, type Conflict, type Invitee, type Person } from './conflicts.js';
 import { availableSpans, isSetUp, merge, uncovered, type Span } from './intervals.js';
 import * as q from './queries.js';
@@ -132,9 +131,4 @@ function withinSearchHours(start: number, end: number, zone: string): boolean {
 
 function localHour(date: string, hour: number, zone: string): number {
   return instantOfWallClock(new Date(Date.parse(`${date}T00:00:00Z`) + hour * 3_600_000), zone).getTime();
-}
-
-/** The local date (YYYY-MM-DD) an instant falls on in `zone`. */
-export function localDateOf(epochMs: number, zone: string): string {
-  return isoDate(epochMs + IANAZone.create(zone).offset(epochMs) * 60_000);
 }

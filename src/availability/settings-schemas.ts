@@ -2,7 +2,7 @@
 // rules of availability input: times as people type them, midnight ends, merging ranges.
 import { z } from 'zod';
 import { optionalWebAddress, textField } from '../lib/forms.js';
-import { isKnownZone, parseLocalDate } from '../scheduling/time.js';
+import { isKnownZone, parseLocalDate } from '../lib/time.js';
 import type { WeeklyHours } from './intervals.js';
 
 /** ISO weekdays, Monday first, with the names the page uses. */

@@ -1,7 +1,7 @@
 // Edit settings: a person's own time zone, weekly hours, date exceptions and meeting URL. The
 // scheduler reads the same rows through queries.ts; here they are loaded for the page, checked
 // and saved. Times are local wall-clock times in the person's zone, never converted instants.
-import { DateTime } from 'luxon';
+import { formatDate, todayIn, zoneLabel } from '../lib/time.js';
 import type { Db } from '../db/client.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
 import { parseCommand } from '../lib/forms.js';
@@ -84,7 +84,7 @@ export async function changeTimeZone(db: Db, userId: string, input: unknown): Pr
     await q.setTimeZone(tx, userId, zone);
     const moved = await q.moveAvailabilityToZone(tx, userId, zone);
     const changed = before.timeZone !== zone;
-    const name = zoneName(zone);
+    const name = zoneLabel(zone);
     const notice = !changed
       ? `Your time zone stays ${name}.`
       : moved > 0
@@ -184,13 +184,6 @@ export async function setMeetingUrl(db: Db, userId: string, input: unknown): Pro
   return { meetingUrl, notice: meetingUrl ? 'Saved your meeting URL.' : 'Removed your meeting URL.' };
 }
 
-/** A zone as people read it: "America/New York". */
-export const zoneName = (zone: string) => zone.replace(/_/g, ' ');
-
-function todayIn(zone: string, now: Date): string {
-  return DateTime.fromJSDate(now, { zone }).toISODate()!;
-}
-
 /** A day off and extra hours on one date contradict each other; two days off repeat. */
 function assertFitsTheDay(kind: 'day_off' | 'extra_hours', date: string, existing: q.ExceptionRow[]): void {
   const label = dateLabel(date);
@@ -214,7 +207,7 @@ function viewException(row: q.ExceptionRow): ExceptionView {
 }
 
 function dateLabel(date: string): string {
-  return DateTime.fromISO(date, { zone: 'utc' }).setLocale('en-GB').toFormat('cccc d LLLL yyyy');
+  return formatDate(date, 'long');
 }
 
 function fieldError(field: string, message: string): ValidationError {

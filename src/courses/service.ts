@@ -1,6 +1,6 @@
 // Who is who in which course: turns a verified launch into our user, course and membership.
 import type { Db } from '../db/client.js';
-import { IANAZone } from 'luxon';
+import { isKnownZone } from '../lib/time.js';
 import { AppError, ForbiddenError, ValidationError } from '../lib/errors.js';
 import type { Role } from '../lib/session-token.js';
 import * as q from './queries.js';
@@ -129,6 +129,6 @@ function originOf(url: string | null): string | null {
 
 /** On a person's first page, their browser tells us their time zone (they can change it in settings). */
 export async function adoptBrowserTimeZone(db: Db, userId: string, zone: unknown): Promise<boolean> {
-  if (typeof zone !== 'string' || !IANAZone.isValidZone(zone)) throw new ValidationError('Unknown time zone.', { zone: 'Choose a time zone from the list' });
+  if (typeof zone !== 'string' || !isKnownZone(zone)) throw new ValidationError('Unknown time zone.', { zone: 'Choose a time zone from the list' });
   return q.setTimeZoneIfUnset(db, userId, zone);
 }

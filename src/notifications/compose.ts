@@ -1,7 +1,7 @@
 // The words of every email: subject, plain text and HTML for one recipient. Pure. Times are in the
 // recipient's zone (their settings), or the session's zone until they have one. The plain text
 // reads on its own; the HTML says the same, escaped.
-import { DateTime } from 'luxon';
+import { formatRange } from '../lib/time.js';
 import type { MessageKind } from './outbox.js';
 
 export interface SessionFacts {
@@ -119,21 +119,13 @@ function factsOf(letter: Letter): [string, string][] {
   const s = letter.session;
   const zone = letter.recipient.timeZone ?? s.zone;
   const facts: [string, string][] = [
-    [letter.kind === 'reminder' || s.repeatSummary === 'Does not repeat' ? 'When' : 'Next session', formatWhen(letter.start, letter.end, zone)],
+    [letter.kind === 'reminder' || s.repeatSummary === 'Does not repeat' ? 'When' : 'Next session', formatRange(letter.start, letter.end, zone)],
     ['Session length', describeLength(s.durationMinutes)],
     ['Repeat', s.repeatSummary],
     ['Tutors', s.tutors.length ? s.tutors.join(', ') : 'None yet'],
   ];
   if (s.meetingUrl) facts.push(['Meeting link', s.meetingUrl]);
   return facts;
-}
-
-/** "Tue 16 Mar 2027, 16:00–17:00 (America/New York)". */
-export function formatWhen(start: Date, end: Date, zone: string): string {
-  const s = DateTime.fromJSDate(start, { zone }).setLocale('en-GB');
-  const e = DateTime.fromJSDate(end, { zone }).setLocale('en-GB');
-  const endText = s.hasSame(e, 'day') ? e.toFormat('HH:mm') : e.toFormat('ccc d LLL yyyy, HH:mm');
-  return `${s.toFormat('ccc d LLL yyyy, HH:mm')}–${endText} (${zone.replace(/_/g, ' ')})`;
 }
 
 export function describeLength(minutes: number): string {

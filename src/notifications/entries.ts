@@ -2,8 +2,8 @@
 // ICS events out. A series is one entry (UID `<series id>@tutorkit`) with its rule; a session
 // moved on its own ("This session") lives in a one-off child series in our model, but in
 // calendars it stays an override of its parent's entry, keyed by RECURRENCE-ID.
-import { DateTime } from 'luxon';
-import { expandOccurrences, timingOf, toRRule, type SeriesTiming } from '../scheduling/recurrence.js';
+import { localDateOf } from '../lib/time.js';
+import { expandOccurrences, timingOf, toRRule, type SeriesTiming } from '../lib/recurrence.js';
 import type { IcsEvent } from './ics.js';
 import type { OccurrenceRow, SeriesRow } from './queries.js';
 
@@ -23,7 +23,7 @@ export function joinUrlOf(series: SeriesRow, tutors: { meetingUrl: string | null
 export function isDetached(child: SeriesRow, parent: SeriesRow | undefined, occurrence: OccurrenceRow | undefined): boolean {
   if (!parent || !occurrence || child.parentSeriesId !== parent.id) return false;
   if ((child.repeat as SeriesTiming['repeat']).freq !== 'none') return false;
-  return parent.excludedDates.includes(localDate(occurrence.originalStartsAt, parent.timeZone));
+  return parent.excludedDates.includes(localDateOf(occurrence.originalStartsAt, parent.timeZone));
 }
 
 export interface EventText {
@@ -92,11 +92,7 @@ export function instanceEvent(series: SeriesRow, occurrence: OccurrenceRow, text
  * override still matches an instance of the parent.
  */
 function ruleStartOf(parent: SeriesRow, occurrence: OccurrenceRow): Date {
-  const date = localDate(occurrence.originalStartsAt, parent.timeZone);
+  const date = localDateOf(occurrence.originalStartsAt, parent.timeZone);
   const match = expandOccurrences(timingOf(parent)).find((o) => o.localDate === date);
   return match?.start ?? occurrence.originalStartsAt;
-}
-
-export function localDate(instant: Date, zone: string): string {
-  return DateTime.fromJSDate(instant, { zone }).toISODate()!;
 }

@@ -3,8 +3,9 @@
 // shows each session once. Only a SHA-256 hash of the secret is stored; the URL is shown once.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.js';
-import { expandOccurrences, timingOf } from '../scheduling/recurrence.js';
-import { isDetached, localDate, overrideEvent, seriesEvent } from './entries.js';
+import { expandOccurrences, timingOf } from '../lib/recurrence.js';
+import { isDetached, overrideEvent, seriesEvent } from './entries.js';
+import { localDateOf } from '../lib/time.js';
 import { buildCalendar, type IcsEvent } from './ics.js';
 import { absoluteUrl, sessionLink } from './links.js';
 import * as q from './queries.js';
@@ -69,7 +70,7 @@ function movedAwayStarts(series: q.SeriesRow, list: q.SeriesRow[], occurrences: 
   const shown = new Set(
     list
       .filter((child) => child.parentSeriesId === series.id)
-      .flatMap((child) => occurrences.filter((o) => o.seriesId === child.id).map((o) => localDate(o.originalStartsAt, series.timeZone))),
+      .flatMap((child) => occurrences.filter((o) => o.seriesId === child.id).map((o) => localDateOf(o.originalStartsAt, series.timeZone))),
   );
   const missing = series.excludedDates.filter((d) => !shown.has(d));
   return expandOccurrences(timingOf(series))

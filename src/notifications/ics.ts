@@ -1,8 +1,8 @@
 // RFC 5545 calendar text for sessions: pure functions, every time passed in. Events carry their
-// wall-clock start with a TZID and a VTIMEZONE written from the zone rules luxon knows (explicit
-// transitions for the years the events span), so a weekly 16:00 session stays at 16:00 local in
+// wall-clock start with a TZID and a VTIMEZONE written from the zone's rules (explicit transitions
+// for the years the events span, src/lib/time.ts), so a weekly 16:00 session stays at 16:00 local in
 // any calendar program across daylight-saving changes.
-import { DateTime, IANAZone } from 'luxon';
+import { compactLocal, compactUtc, zoneObservances } from '../lib/time.js';
 
 export type IcsMethod = 'REQUEST' | 'CANCEL' | 'PUBLISH';
 
@@ -51,13 +51,13 @@ function eventLines(method: IcsMethod, e: IcsEvent, now: Date): string[] {
     'BEGIN:VEVENT',
     `UID:${e.uid}`,
     `SEQUENCE:${e.sequence}`,
-    `DTSTAMP:${utcText(now)}`,
-    `DTSTART;TZID=${e.zone}:${localText(e.start, e.zone)}`,
+    `DTSTAMP:${compactUtc(now)}`,
+    `DTSTART;TZID=${e.zone}:${compactLocal(e.start, e.zone)}`,
     `DURATION:PT${e.durationMinutes}M`,
   ];
-  if (e.recurrenceId) lines.push(`RECURRENCE-ID;TZID=${e.recurrenceId.zone}:${localText(e.recurrenceId.start, e.recurrenceId.zone)}`);
+  if (e.recurrenceId) lines.push(`RECURRENCE-ID;TZID=${e.recurrenceId.zone}:${compactLocal(e.recurrenceId.start, e.recurrenceId.zone)}`);
   if (e.rrule && !e.recurrenceId) lines.push(`RRULE:${e.rrule}`);
-  if (e.exdates?.length && !e.recurrenceId) lines.push(`EXDATE;TZID=${e.zone}:${e.exdates.map((d) => localText(d, e.zone)).join(',')}`);
+  if (e.exdates?.length && !e.recurrenceId) lines.push(`EXDATE;TZID=${e.zone}:${e.exdates.map((d) => compactLocal(d, e.zone)).join(',')}`);
   lines.push(`SUMMARY:${escapeText(e.summary)}`);
   if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
   if (e.meetingUrl) lines.push(`LOCATION:${escapeText(e.meetingUrl)}`, `URL:${uriValue(e.meetingUrl)}`);
@@ -83,79 +83,21 @@ function zoneSpans(events: IcsEvent[]): Map<string, { from: Date; to: Date }> {
   return spans;
 }
 
-const DAY_MS = 86_400_000;
-
-/**
- * VTIMEZONE with one STANDARD/DAYLIGHT block per offset change between the start of the year
- * before `from` and the end of the year after `to`, and one block for the offset in force at the
- * beginning. Explicit transitions (no RRULE) are exact for any zone, including ones whose rules
- * changed over the years.
- */
+/** VTIMEZONE with one STANDARD/DAYLIGHT block per observance of the zone (src/lib/time.ts). */
 export function timezoneLines(zone: string, from: Date, to: Date): string[] {
-  const begin = DateTime.fromJSDate(from, { zone: 'utc' }).startOf('year').minus({ years: 1 });
-  const end = DateTime.fromJSDate(to, { zone: 'utc' }).endOf('year').plus({ years: 1 });
-  // Finding transitions costs ~15 ms a zone; a change emailed to 500 people needs it once.
-  const key = `${zone}|${begin.year}|${end.year}`;
-  let lines = zoneCache.get(key);
-  if (!lines) {
-    lines = writeTimezone(zone, begin, end);
-    if (zoneCache.size >= 500) zoneCache.clear();
-    zoneCache.set(key, lines);
-  }
-  return [...lines];
-}
-
-const zoneCache = new Map<string, string[]>();
-
-function writeTimezone(zone: string, begin: DateTime, end: DateTime): string[] {
-  const tz = IANAZone.create(zone);
-  const startOffset = tz.offset(begin.toMillis());
   const lines = ['BEGIN:VTIMEZONE', `TZID:${zone}`];
-  lines.push(...observance(zone, begin.toMillis(), startOffset, startOffset));
-  for (const at of transitions(tz, begin.toMillis(), end.toMillis())) {
-    lines.push(...observance(zone, at, tz.offset(at - 1), tz.offset(at)));
+  for (const o of zoneObservances(zone, from, to)) {
+    const kind = o.daylight ? 'DAYLIGHT' : 'STANDARD';
+    lines.push(`BEGIN:${kind}`, `DTSTART:${o.start}`, `TZOFFSETFROM:${offsetText(o.offsetFrom)}`, `TZOFFSETTO:${offsetText(o.offsetTo)}`, `TZNAME:${escapeText(o.name)}`, `END:${kind}`);
   }
   lines.push('END:VTIMEZONE');
   return lines;
-}
-
-function observance(zone: string, at: number, fromOffset: number, toOffset: number): string[] {
-  const kind = DateTime.fromMillis(at, { zone }).isInDST ? 'DAYLIGHT' : 'STANDARD';
-  // DTSTART of an observance is the local time it begins, read with the offset before it.
-  const local = DateTime.fromMillis(at + fromOffset * 60_000, { zone: 'utc' }).toFormat("yyyyMMdd'T'HHmmss");
-  const name = DateTime.fromMillis(at, { zone }).toFormat('ZZZZ');
-  return [`BEGIN:${kind}`, `DTSTART:${local}`, `TZOFFSETFROM:${offsetText(fromOffset)}`, `TZOFFSETTO:${offsetText(toOffset)}`, `TZNAME:${escapeText(name)}`, `END:${kind}`];
-}
-
-/** Instants (ms) at which the zone's offset changes in [from, to): daily probes, then a binary search to the minute. */
-function transitions(tz: IANAZone, from: number, to: number): number[] {
-  const found: number[] = [];
-  for (let t = from; t < to; t += DAY_MS) {
-    if (tz.offset(t) === tz.offset(t + DAY_MS)) continue;
-    let lo = t;
-    let hi = t + DAY_MS;
-    while (hi - lo > 60_000) {
-      const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
-      if (tz.offset(mid) === tz.offset(lo)) lo = mid;
-      else hi = mid;
-    }
-    found.push(hi);
-  }
-  return found;
 }
 
 function offsetText(minutes: number): string {
   const sign = minutes < 0 ? '-' : '+';
   const abs = Math.abs(minutes);
   return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
-}
-
-export function localText(instant: Date, zone: string): string {
-  return DateTime.fromJSDate(instant, { zone }).toFormat("yyyyMMdd'T'HHmmss");
-}
-
-export function utcText(instant: Date): string {
-  return DateTime.fromJSDate(instant, { zone: 'utc' }).toFormat("yyyyMMdd'T'HHmmss'Z'");
 }
 
 // Every value goes through one of the four writers below; nothing a person typed reaches a

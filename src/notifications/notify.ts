@@ -2,8 +2,9 @@
 // per affected person per change (a series edit is one email, not one per occurrence). Added
 // invitees get an invitation, removed ones a cancellation, the others an update. See CONTEXT.md.
 import type { Db } from '../db/client.js';
-import { describeRepeat, timingOf } from '../scheduling/recurrence.js';
-import { compose, formatWhen, type Letter, type SessionFacts } from './compose.js';
+import { describeRepeat, timingOf } from '../lib/recurrence.js';
+import { compose, type Letter, type SessionFacts } from './compose.js';
+import { formatRange } from '../lib/time.js';
 import { instanceEvent, isDetached, joinUrlOf, overrideEvent, seriesEvent, type EventText } from './entries.js';
 import { buildCalendar, type IcsEvent, type IcsMethod } from './ics.js';
 import { calendarOrganizer, sessionLink } from './links.js';
@@ -137,7 +138,7 @@ export async function notifyEdited(db: Db, before: SeriesSnapshot, changedSeries
   if (!occurrence) return 0;
   const moved = before.occurrences.find((o) => o.id === occurrence.id) ?? occurrence;
   const change = (person: q.Person) =>
-    changed.detached ? `Only the session on ${formatWhen(moved.startsAt, moved.endsAt, person.timeZone ?? before.series.timeZone)} changed.` : undefined;
+    changed.detached ? `Only the session on ${formatRange(moved.startsAt, moved.endsAt, person.timeZone ?? before.series.timeZone)} changed.` : undefined;
   const key = (userId: string) => `change:${parent.series.id}.${parent.series.sequence}:${changed.series.id}.${changed.series.sequence}:${userId}`;
   const was = new Set(before.invitees.map((p) => p.userId));
   const stays = new Set(changed.invitees.map((p) => p.userId));
@@ -167,7 +168,7 @@ export async function notifyCancelled(db: Db, before: SeriesSnapshot, occurrence
   const events = (text: EventText) =>
     entry.detached || whole ? eventsOf(entry, text) : cancelled.map((o) => instanceEvent(entry.series, o, text));
   const change = (person: q.Person) => {
-    const when = formatWhen(first.startsAt, first.endsAt, person.timeZone ?? entry.series.timeZone);
+    const when = formatRange(first.startsAt, first.endsAt, person.timeZone ?? entry.series.timeZone);
     return cancelled.length === 1 ? `The session “${entry.facts.name}” on ${when} was cancelled.` : `${cancelled.length} sessions of “${entry.facts.name}” were cancelled, from ${when} on.`;
   };
   const drafts = entry.invitees.map((person): Draft => ({

@@ -7,7 +7,7 @@
 // the 15-minute one until 7.5 minutes before). So nobody gets "starts in 24 hours" and "starts in
 // 15 minutes" together, and the subject says the real time left ("starts in 11 minutes").
 import type { Db } from '../db/client.js';
-import { describeRepeat, timingOf } from '../scheduling/recurrence.js';
+import { describeRepeat, timingOf } from '../lib/recurrence.js';
 import { compose } from './compose.js';
 import { joinUrlOf } from './entries.js';
 import { sessionLink } from './links.js';

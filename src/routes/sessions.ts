@@ -12,7 +12,7 @@ import { readProposal } from '../scheduling/proposal.js';
 import { checkConflicts } from '../availability/service.js';
 import { describeConflicts, fingerprint } from '../availability/conflicts.js';
 import { findOccurrenceWithSeries } from '../scheduling/queries.js';
-import { WEEKDAYS } from '../scheduling/recurrence.js';
+import { WEEKDAYS } from '../lib/recurrence.js';
 import { cancelSessions, EDIT_SCOPES, editSessions, loadEditable, loadEditValues, mayEdit, repeats, type Actor, type EditScope } from '../scheduling/editing.js';
 import { findPlatformOfUser, findTutorsByTags, listTags } from '../tags/service.js';
 import { requireRole } from './auth.js';

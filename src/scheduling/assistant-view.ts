@@ -1,17 +1,16 @@
 // The Scheduling assistant: the form's proposal, with the assistant's own Start date, Time and
 // Duration on top, as one day's grid of who is free, busy or outside their availability in the
 // scheduler's zone, and the later sessions of a repeating proposal that have conflicts.
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { describeConflicts, formatSlot } from '../availability/conflicts.js';
+import { describeConflicts } from '../availability/conflicts.js';
 import { merge, overlaps, uncovered } from '../availability/intervals.js';
 import { checkConflicts, loadAssistant, nextFreeSlot, SEARCH, type AssistantRow } from '../availability/service.js';
 import { NotFoundError } from '../lib/errors.js';
 import { readProposal, type Proposal } from './proposal.js';
-import { MAX_DURATION_MINUTES } from './recurrence.js';
+import { MAX_DURATION_MINUTES } from '../lib/recurrence.js';
 import * as q from './queries.js';
-import { instantOfWallClock, parseLocalDate, parseLocalTime, toFloating } from './time.js';
+import { formatDate, formatSlot, instantOfLocal, localDateOf, localTimeOf, wallTime } from '../lib/time.js';
 
 const QUARTER_MS = 15 * 60_000;
 /** Slot states in a row's compact string: the page script reads it to tell who is unavailable. */
@@ -118,8 +117,7 @@ export async function moveToNextFree(db: Db, courseId: string, query: Record<str
     const message = `Nobody is free for ${timing.durationMinutes} minutes between ${hour(SEARCH.firstHour)} and ${hour(SEARCH.lastHour)} in the next four weeks.`;
     return { ...(await buildView(db, courseId, context)), message, announce: message };
   }
-  const local = DateTime.fromJSDate(found, { zone: timing.zone });
-  const moved = { ...timing, startDate: local.toISODate()!, startTime: local.toFormat('HH:mm') };
+  const moved = { ...timing, startDate: localDateOf(found, timing.zone), startTime: localTimeOf(found, timing.zone) };
   const view = await buildView(db, courseId, { ...context, proposal: { ...proposal, timing: moved } });
   return { ...view, announce: `Everyone is free ${range(found, timing.durationMinutes, timing.zone)}, ${view.dayLabel}.` };
 }
@@ -136,13 +134,13 @@ async function buildView(db: Db, courseId: string, context: Context): Promise<Re
   const data = await loadAssistant(db, { invitees: proposal.invitees, zone: timing.zone, date: timing.startDate, days: 1, excludeSeriesIds });
   const slotCount = Math.round((data.to - data.from) / QUARTER_MS);
   const start = startOf(timing);
-  const clock = (ms: number) => DateTime.fromMillis(ms, { zone: timing.zone }).toFormat('HH:mm');
-  const hours = Array.from({ length: slotCount }, (_, i) => DateTime.fromMillis(data.from + i * QUARTER_MS, { zone: timing.zone })).map((t) => (t.minute === 0 ? t.toFormat('HH:mm') : ''));
+  const clock = (ms: number) => localTimeOf(ms, timing.zone);
+  const hours = Array.from({ length: slotCount }, (_, i) => clock(data.from + i * QUARTER_MS)).map((time) => (time.endsWith(':00') ? time : ''));
   return {
     ready: true,
     zone: timing.zone,
     date: timing.startDate,
-    dayLabel: DateTime.fromISO(timing.startDate, { zone: timing.zone }).setLocale('en-GB').toFormat('cccc d LLLL yyyy'),
+    dayLabel: formatDate(timing.startDate, 'long'),
     time: timing.startTime,
     durationMinutes: timing.durationMinutes,
     from: data.from,
@@ -159,13 +157,12 @@ async function buildView(db: Db, courseId: string, context: Context): Promise<Re
 function toGridRow(row: AssistantRow, from: number, slotCount: number, start: Date, zone: string, clock: (ms: number) => string): GridRow {
   const states = slotStates(row, from, slotCount);
   const personZone = row.person.rules.zone;
-  const here = DateTime.fromJSDate(start, { zone });
-  const there = DateTime.fromJSDate(start, { zone: personZone }).setLocale('en-GB');
+  const there = wallTime(start, personZone, 'en-GB');
   return {
     name: row.person.name,
     role: row.person.role,
     zone: personZone === zone ? null : personZone,
-    there: there.toFormat(there.toISODate() === here.toISODate() ? 'HH:mm' : 'ccc HH:mm'),
+    there: there.date === localDateOf(start, zone) ? there.time : `${there.weekday} ${there.time}`,
     setUp: row.setUp,
     states,
     summary: summarize(states, from, clock),
@@ -230,11 +227,11 @@ async function findLaterConflicts(db: Db, courseId: string, context: Context): P
 
 /** The proposed start (readProposal checked the date and time). */
 function startOf(timing: Proposal['timing']): Date {
-  return instantOfWallClock(toFloating(parseLocalDate(timing.startDate)!, parseLocalTime(timing.startTime)!), timing.zone);
+  return instantOfLocal(timing.startDate, timing.startTime, timing.zone);
 }
 
 function range(start: Date, minutes: number, zone: string): string {
-  const clock = (d: Date) => DateTime.fromJSDate(d, { zone }).toFormat('HH:mm');
+  const clock = (d: Date) => localTimeOf(d, zone);
   return `${clock(start)} to ${clock(new Date(start.getTime() + minutes * 60_000))}`;
 }
 

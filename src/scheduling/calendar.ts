@@ -1,16 +1,31 @@
 // The Sessions calendar: month, week and list views of occurrences in the viewer's zone.
-// Which day a session falls on, and where days begin and end, come from luxon in the viewer's
+// Which day a session falls on, and where days begin and end, come from src/lib/time in the viewer's
 // zone: a session at 23:30 UTC is on the next day in Berlin. Days are stepped by calendar day
 // (never by 24 hours), so a week with a DST change still has 7 days. Everything here except
 // loadCalendar (at the end) is pure: callers pass rows, zone, anchor day and today in.
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { AppError } from '../lib/errors.js';
 import * as q from './queries.js';
-import { formatRange, seesAllSessions, type Viewer } from './service.js';
-import { wallTime } from './time.js';
-import { isKnownZone, parseLocalDate } from './time.js';
+import { seesAllSessions, type Viewer } from './service.js';
+import {
+  addDays,
+  addMonths,
+  addYears,
+  datesBetween,
+  endOfMonth,
+  formatDate,
+  formatDateSpan,
+  formatRange,
+  isKnownZone,
+  isLocalDate,
+  localDateOf,
+  startOfLocalDay,
+  startOfMonth,
+  startOfWeek,
+  todayIn,
+  wallTime,
+} from '../lib/time.js';
 
 export const CALENDAR_VIEWS = ['month', 'week', 'list'] as const;
 export type CalendarView = (typeof CALENDAR_VIEWS)[number];
@@ -65,7 +80,7 @@ export const CalendarQuery = z.object({
   view: z.enum(CALENDAR_VIEWS, { error: 'Choose a calendar view: month, week or list.' }).default('month'),
   date: z
     .string({ error: 'Enter one date, as YYYY-MM-DD.' })
-    .refine((d) => parseLocalDate(d) !== null && d >= '1970-01-01' && d <= '2199-12-31', 'Enter a real date between 1970 and 2199, as YYYY-MM-DD (for example 2027-03-16).')
+    .refine((d) => isLocalDate(d) && d >= '1970-01-01' && d <= '2199-12-31', 'Enter a real date between 1970 and 2199, as YYYY-MM-DD (for example 2027-03-16).')
     .optional(),
 });
 export type CalendarQuery = z.infer<typeof CalendarQuery>;
@@ -82,36 +97,25 @@ export function parseCalendarQuery(query: unknown): CalendarQuery {
   return parsed.data;
 }
 
-function startOfDay(date: string, zone: string): DateTime {
-  return DateTime.fromISO(date, { zone, locale: LOCALE }).startOf('day');
-}
-
-/** `count` consecutive local days from `first`, each starting at its own first instant. */
-function stepDays(first: DateTime, count: number): DateTime[] {
-  return Array.from({ length: count }, (_, i) => first.plus({ days: i }).startOf('day'));
-}
-
-/** Local days from `first` up to and including the day `last`. */
-function daysThrough(first: DateTime, last: string): DateTime[] {
-  const days: DateTime[] = [];
-  for (let day = first; day.toISODate()! <= last; day = first.plus({ days: days.length }).startOf('day')) days.push(day);
-  return days;
-}
-
 /** The instants [from, to) whose sessions a view shows. */
 export function calendarWindow(view: CalendarView, anchor: string, zone: string): { from: Date; to: Date } {
-  const day = startOfDay(anchor, zone);
-  if (view === 'list') return { from: day.toJSDate(), to: day.plus({ years: 5 }).toJSDate() };
-  const days = view === 'week' ? stepDays(day.startOf('week'), 7) : monthDays(day);
-  return { from: days[0]!.toJSDate(), to: days[days.length - 1]!.plus({ days: 1 }).startOf('day').toJSDate() };
+  if (view === 'list') return { from: startOfLocalDay(anchor, zone), to: startOfLocalDay(addYears(anchor, 5), zone) };
+  const days = view === 'week' ? weekDays(anchor) : monthDays(anchor);
+  return { from: startOfLocalDay(days[0]!, zone), to: startOfLocalDay(addDays(days[days.length - 1]!, 1), zone) };
+}
+
+/** Monday to Sunday of the anchor's week. */
+function weekDays(anchor: string): string[] {
+  const monday = startOfWeek(anchor);
+  return datesBetween(monday, addDays(monday, 6));
 }
 
 /** Monday before (or on) the 1st to Sunday after (or on) the last day of the anchor's month. */
-function monthDays(anchor: DateTime): DateTime[] {
-  return daysThrough(anchor.startOf('month').startOf('week'), anchor.endOf('month').endOf('week').toISODate()!);
+function monthDays(anchor: string): string[] {
+  return datesBetween(startOfWeek(startOfMonth(anchor)), addDays(startOfWeek(endOfMonth(anchor)), 6));
 }
 
-// A busy month holds up to GRID_LIMIT entries: read them with wallTime, not a luxon DateTime each.
+// A busy month holds up to GRID_LIMIT entries: read them with wallTime (one offset per zone and day).
 function toEntry(row: CalendarRow, zone: string): CalendarEntry {
   const start = wallTime(row.startsAt, zone, LOCALE);
   const end = wallTime(row.endsAt, zone, LOCALE);
@@ -137,14 +141,13 @@ function groupByDay(rows: CalendarRow[], zone: string): Map<string, CalendarEntr
   return byDay;
 }
 
-function toDay(day: DateTime, byDay: Map<string, CalendarEntry[]>, ctx: GridContext, month?: number): CalendarDay {
-  const date = day.toISODate()!;
+function toDay(date: string, byDay: Map<string, CalendarEntry[]>, ctx: GridContext, month?: string): CalendarDay {
   return {
     date,
-    label: day.toFormat('cccc d LLLL yyyy'),
-    shortLabel: day.toFormat('ccc d LLL'),
-    dayOfMonth: day.day,
-    inMonth: month === undefined || day.month === month,
+    label: formatDate(date, 'long'),
+    shortLabel: formatDate(date, 'short'),
+    dayOfMonth: Number(date.slice(8, 10)),
+    inMonth: month === undefined || date.slice(0, 7) === month,
     isToday: date === ctx.today,
     entries: byDay.get(date) ?? [],
     more: null,
@@ -164,17 +167,17 @@ function trimForMonth(day: CalendarDay, weekHref: (date: string) => string): Cal
 }
 
 export function buildMonthGrid(rows: CalendarRow[], ctx: GridContext, weekHref: (date: string) => string = (date) => `?view=week&date=${date}`): { title: string; weeks: CalendarDay[][] } {
-  const anchor = startOfDay(ctx.anchor, ctx.zone);
   const byDay = groupByDay(rows, ctx.zone);
-  const days = monthDays(anchor).map((d) => trimForMonth(toDay(d, byDay, ctx, anchor.month), weekHref));
+  const month = ctx.anchor.slice(0, 7);
+  const days = monthDays(ctx.anchor).map((d) => trimForMonth(toDay(d, byDay, ctx, month), weekHref));
   const weeks = Array.from({ length: days.length / 7 }, (_, i) => days.slice(i * 7, i * 7 + 7));
-  return { title: anchor.toFormat('LLLL yyyy'), weeks };
+  return { title: formatDate(ctx.anchor, 'monthYear'), weeks };
 }
 
 export function buildWeekGrid(rows: CalendarRow[], ctx: GridContext): { title: string; days: CalendarDay[] } {
   const byDay = groupByDay(rows, ctx.zone);
-  const days = stepDays(startOfDay(ctx.anchor, ctx.zone).startOf('week'), 7);
-  return { title: formatSpan(days[0]!, days[6]!), days: days.map((d) => toDay(d, byDay, ctx)) };
+  const days = weekDays(ctx.anchor);
+  return { title: formatDateSpan(days[0]!, days[6]!), days: days.map((d) => toDay(d, byDay, ctx)) };
 }
 
 /**
@@ -183,26 +186,18 @@ export function buildWeekGrid(rows: CalendarRow[], ctx: GridContext): { title: s
  * nothing (a single day with more than a page of sessions is cut at the page size).
  */
 export function buildListPage(rows: CalendarRow[], ctx: GridContext, pageSize = LIST_PAGE_SIZE): { title: string; days: CalendarDay[]; laterDate: string | null } {
-  const anchor = startOfDay(ctx.anchor, ctx.zone);
-  const title = ctx.anchor === ctx.today ? 'Upcoming sessions' : `Sessions from ${anchor.toFormat('cccc d LLLL yyyy')}`;
+  const title = ctx.anchor === ctx.today ? 'Upcoming sessions' : `Sessions from ${formatDate(ctx.anchor, 'long')}`;
   let shown = rows.slice(0, pageSize);
   let laterDate: string | null = null;
   if (rows.length > pageSize) {
-    laterDate = DateTime.fromJSDate(rows[pageSize]!.startsAt, { zone: ctx.zone }).toISODate()!;
-    const wholeDays = shown.filter((r) => DateTime.fromJSDate(r.startsAt, { zone: ctx.zone }).toISODate()! < laterDate!);
+    laterDate = localDateOf(rows[pageSize]!.startsAt, ctx.zone);
+    const wholeDays = shown.filter((r) => localDateOf(r.startsAt, ctx.zone) < laterDate!);
     if (wholeDays.length > 0) shown = wholeDays;
-    else laterDate = startOfDay(laterDate, ctx.zone).plus({ days: 1 }).toISODate()!;
+    else laterDate = addDays(laterDate, 1);
   }
   const byDay = groupByDay(shown, ctx.zone);
-  const days = [...byDay.keys()].map((date) => toDay(startOfDay(date, ctx.zone), byDay, ctx));
+  const days = [...byDay.keys()].map((date) => toDay(date, byDay, ctx));
   return { title, days, laterDate };
-}
-
-/** "8–14 March 2027", "29 March – 4 April 2027", "27 December 2027 – 2 January 2028". */
-function formatSpan(first: DateTime, last: DateTime): string {
-  if (first.hasSame(last, 'month')) return `${first.toFormat('d')}–${last.toFormat('d LLLL yyyy')}`;
-  if (first.hasSame(last, 'year')) return `${first.toFormat('d LLLL')} – ${last.toFormat('d LLLL yyyy')}`;
-  return `${first.toFormat('d LLLL yyyy')} – ${last.toFormat('d LLLL yyyy')}`;
 }
 
 export interface CalendarLink {
@@ -219,12 +214,11 @@ export interface CalendarLinks {
 /** Links keep the view; a link to today carries no date, so it stays "today" when bookmarked. */
 export function calendarLinks(basePath: string, view: CalendarView, ctx: GridContext, laterDate: string | null): CalendarLinks {
   const href = (v: CalendarView, date: string | null) => `${basePath}?view=${v}${date && date !== ctx.today ? `&date=${date}` : ''}`;
-  const anchor = startOfDay(ctx.anchor, ctx.zone);
-  const step = view === 'week' ? { weeks: 1 } : { months: 1 };
+  const step = (n: number) => (view === 'week' ? addDays(ctx.anchor, 7 * n) : addMonths(ctx.anchor, n));
   const unit = view === 'week' ? 'week' : 'month';
-  const next = view === 'list' ? (laterDate ? { href: href(view, laterDate), label: 'Later sessions' } : null) : { href: href(view, anchor.plus(step).toISODate()), label: `Next ${unit}` };
+  const next = view === 'list' ? (laterDate ? { href: href(view, laterDate), label: 'Later sessions' } : null) : { href: href(view, step(1)), label: `Next ${unit}` };
   return {
-    previous: { href: href(view, anchor.minus(step).toISODate()), label: view === 'list' ? 'Earlier sessions' : `Previous ${unit}` },
+    previous: { href: href(view, step(-1)), label: view === 'list' ? 'Earlier sessions' : `Previous ${unit}` },
     today: href(view, null),
     next,
     views: { month: href('month', ctx.anchor), week: href('week', ctx.anchor), list: href('list', ctx.anchor) },
@@ -264,7 +258,7 @@ export function buildCalendar(rows: CalendarRow[], view: CalendarView, ctx: Grid
  */
 export async function loadCalendar(db: Db, viewer: Viewer, query: CalendarQuery, now: Date): Promise<CalendarPage> {
   const zone = isKnownZone(viewer.timeZone) ? viewer.timeZone : 'UTC';
-  const today = DateTime.fromJSDate(now, { zone }).toISODate()!;
+  const today = todayIn(zone, now);
   const ctx: GridContext = { zone, today, anchor: query.date ?? today };
   const seesAll = seesAllSessions(viewer.role);
   const limit = query.view === 'list' ? LIST_PAGE_SIZE + 1 : GRID_LIMIT;

@@ -2,12 +2,12 @@
 // What already happened is never touched: a change applies from an occurrence that has not
 // started, earlier occurrences keep their series (split off when needed), and an occurrence that
 // survives a change keeps its id, so RSVPs, attendance and feedback stay attached to it.
-import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import type { Role } from '../lib/session-token.js';
 import * as q from './queries.js';
-import { endBefore, expandOccurrences, type SeriesTiming } from './recurrence.js';
+import { endBefore, expandOccurrences, type SeriesTiming } from '../lib/recurrence.js';
+import { localDateOf, localTimeOf } from '../lib/time.js';
 import { syncBookings } from './bookings.js';
 import { notifyCancelled, notifyEdited, snapshotSeries } from '../notifications/notify.js';
 import { gateConflicts, saveWithoutDoubleBooking, seriesFields, timingOf, validateSessionForm, type ValidSessionForm } from './service.js';
@@ -144,14 +144,6 @@ export async function cancelSessions(db: Db, actor: Actor, courseId: string, occ
     await notifyCancelled(tx, before, ids, now);
   });
   return ids.length;
-}
-
-export function localDateOf(instant: Date, zone: string): string {
-  return DateTime.fromJSDate(instant, { zone }).toISODate()!;
-}
-
-export function localTimeOf(instant: Date, zone: string): string {
-  return DateTime.fromJSDate(instant, { zone }).toFormat('HH:mm');
 }
 
 /** The edit form's starting values for a scope, in the same shape the form posts. */

@@ -2,7 +2,7 @@
 // timing and its invitees. The conflict alert and the Scheduling assistant read the form this way.
 import type { Db } from '../db/client.js';
 import type { Invitee } from '../availability/conflicts.js';
-import { checkTiming, type SeriesTiming } from './recurrence.js';
+import { checkTiming, type SeriesTiming } from '../lib/recurrence.js';
 import * as q from './queries.js';
 import { ProposalForm, readTiming } from './schemas.js';
 

@@ -1,7 +1,7 @@
 // The "Add sessions" form: one zod schema, its messages in the guide's words.
 import { z } from 'zod';
 import { checkbox, fieldList, isWebAddress, optionalWebAddress, textField } from '../lib/forms.js';
-import type { RepeatRule, SeriesTiming, Weekday } from './recurrence.js';
+import type { RepeatRule, SeriesTiming, Weekday } from '../lib/recurrence.js';
 
 /** The largest course whose every member can be invited in one save. */
 export const MAX_INVITEES = 10_000;

@@ -8,12 +8,12 @@ import { checkTagIds, findPlatformOfUser } from '../tags/service.js';
 import type { Role } from '../lib/session-token.js';
 import * as q from './queries.js';
 import { notifySaved } from '../notifications/notify.js';
-import { checkTiming, describeRepeat, expandOccurrences, timingOf, type SeriesTiming } from './recurrence.js';
+import { checkTiming, describeRepeat, expandOccurrences, timingOf, type SeriesTiming } from '../lib/recurrence.js';
 
-export { timingOf } from './recurrence.js';
+export { timingOf } from '../lib/recurrence.js';
 import { AddSessionsForm, readResources, readTiming, TIMING_FIELDS } from './schemas.js';
 import { fieldErrors } from '../lib/forms.js';
-import { wallTime } from './time.js';
+import { formatRange } from '../lib/time.js';
 
 const SCHEDULING_ROLES: readonly Role[] = ['admin', 'instructor', 'tutor'];
 
@@ -265,13 +265,4 @@ async function describeSeriesRepeat(db: Db, series: q.SeriesRow): Promise<string
   if (!series.parentSeriesId || (series.repeat as SeriesTiming['repeat']).freq !== 'none') return own;
   const parent = await q.findSeries(db, series.parentSeriesId);
   return parent ? `${own} (moved from the series “${parent.name}”: ${describeRepeat(timingOf(parent))})` : own;
-}
-
-
-/** "Tue 16 Mar 2027, 16:00–17:00 (America/New York)" in the given zone. */
-export function formatRange(start: Date, end: Date, zone: string): string {
-  const s = wallTime(start, zone);
-  const e = wallTime(end, zone);
-  const endText = s.date === e.date ? e.time : `${e.dayLabel}, ${e.time}`;
-  return `${s.dayLabel}, ${s.time}–${endText} (${zone.replace(/_/g, ' ')})`;
 }

@@ -14,7 +14,7 @@ import { DEFAULT_SEED, deleteSeed, readSeedArgs, SeedError, seedLarge, type Seed
 import type { Database } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { availabilityHours, courses, memberships, occurrences, platforms, sessionSeries, tags, tutorBookings, users } from '../../src/db/schema.js';
-import { expandOccurrences, type RepeatRule } from '../../src/scheduling/recurrence.js';
+import { expandOccurrences, type RepeatRule } from '../../src/lib/recurrence.js';
 import { openTestDatabase } from '../support/app.js';
 
 const tinyUniversity: SeedOptions = { ...DEFAULT_SEED, courses: 3, students: 60, tutors: 6, occurrences: 400 };

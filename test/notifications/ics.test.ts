@@ -4,7 +4,7 @@ import ICAL from 'ical.js';
 import { instanceEvent, overrideEvent, seriesEvent } from '../../src/notifications/entries.js';
 import { buildCalendar, foldLine } from '../../src/notifications/ics.js';
 import type { OccurrenceRow, SeriesRow } from '../../src/notifications/queries.js';
-import { expandOccurrences, timingOf } from '../../src/scheduling/recurrence.js';
+import { expandOccurrences, timingOf } from '../../src/lib/recurrence.js';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
 const text = { summary: 'Regression clinic, part 2; with R\\stats', description: 'Bring your laptop.\nOpen in TutorKit: https://tutorkit.example.edu/open/sessions/x?u=1&e=2&s=3' };

@@ -1,4 +1,8 @@
-// Wall-clock <-> instant conversions for scheduling, all through luxon.
+// Time for all of TutorKit: the only module (with ./recurrence.ts) that imports luxon. Instants
+// are Dates (UTC); local dates are 'YYYY-MM-DD' strings and local times 'HH:mm' strings in a named
+// IANA zone; nothing outside src/lib sees a luxon object. Wall-clock <-> instant conversions,
+// local-day arithmetic for calendars, zone transitions for calendar files, and the formats people
+// read.
 //
 // "Floating" dates: rrule has no notion of zones, so we hand it the local wall-clock
 // time dressed as UTC (2027-03-16 16:00 local becomes 2027-03-16T16:00Z) and read its
@@ -159,6 +163,8 @@ export interface WallTime {
   date: string;
   /** HH:mm */
   time: string;
+  /** "Tue" in the locale's short names. */
+  weekday: string;
   /** "Tue 16 Mar" in the locale's short names. */
   dayMonth: string;
   /** "Tue 16 Mar 2027". */
@@ -195,8 +201,212 @@ export function wallTime(instant: Date, zone: string, locale?: string): WallTime
   return {
     date,
     time,
+    weekday: weekdays[weekday]!,
     dayMonth,
     dayLabel: `${dayMonth} ${local.getUTCFullYear()}`,
     iso: `${local.toISOString().slice(0, 23)}${zoneText}`,
   };
+}
+
+// ---- Local dates and times, for everyone outside src/lib ----------------------------------
+
+/** Whether a string is a real YYYY-MM-DD date. */
+export function isLocalDate(date: string): boolean {
+  return parseLocalDate(date) !== null;
+}
+
+/** The instant a local date and time (HH:mm) happen in `zone` (see instantOfWallClock for DST gaps and overlaps). */
+export function instantOfLocal(date: string, time: string, zone: string): Date {
+  const day = parseLocalDate(date);
+  const clock = parseLocalTime(time);
+  if (!day || !clock) throw new RangeError(`Not a local date and time: ${date} ${time}`);
+  return instantOfWallClock(toFloating(day, clock), zone);
+}
+
+/** The local date (YYYY-MM-DD) an instant falls on in `zone`. */
+export function localDateOf(instant: Date | number, zone: string): string {
+  return wallTime(typeof instant === 'number' ? new Date(instant) : instant, zone).date;
+}
+
+/** The local time (HH:mm) an instant shows in `zone`. */
+export function localTimeOf(instant: Date | number, zone: string): string {
+  return wallTime(typeof instant === 'number' ? new Date(instant) : instant, zone).time;
+}
+
+/** Today's date in `zone`. */
+export function todayIn(zone: string, now: Date): string {
+  return localDateOf(now, zone);
+}
+
+/** The first instant of a local date in `zone` (midnight, or the first time after a gap). */
+export function startOfLocalDay(date: string, zone: string): Date {
+  return instantOfLocal(date, '00:00', zone);
+}
+
+function dateOf(date: string): DateTime {
+  const parsed = parseLocalDate(date);
+  if (!parsed) throw new RangeError(`Not a local date: ${date}`);
+  return parsed;
+}
+
+/** Calendar arithmetic on local dates: days and months step by the calendar, never by 24 hours. */
+export function addDays(date: string, days: number): string {
+  return dateOf(date).plus({ days }).toISODate()!;
+}
+
+export function addMonths(date: string, months: number): string {
+  return dateOf(date).plus({ months }).toISODate()!;
+}
+
+export function addYears(date: string, years: number): string {
+  return dateOf(date).plus({ years }).toISODate()!;
+}
+
+/** The Monday on or before the date. */
+export function startOfWeek(date: string): string {
+  return dateOf(date).startOf('week').toISODate()!;
+}
+
+export function startOfMonth(date: string): string {
+  return dateOf(date).startOf('month').toISODate()!;
+}
+
+export function endOfMonth(date: string): string {
+  return dateOf(date).endOf('month').toISODate()!;
+}
+
+/** 1 (Monday) to 7 (Sunday). */
+export function isoWeekday(date: string): number {
+  return dateOf(date).weekday;
+}
+
+/** The dates from `first` to `last`, both included. */
+export function datesBetween(first: string, last: string): string[] {
+  const dates: string[] = [];
+  for (let d = first; d <= last; d = addDays(d, 1)) dates.push(d);
+  return dates;
+}
+
+/** How TutorKit writes a local date for people (en-GB names whatever the machine's locale). */
+const DATE_FORMATS = {
+  /** Tuesday 9 March 2027 */
+  long: 'cccc d LLLL yyyy',
+  /** Tue 9 Mar */
+  short: 'ccc d LLL',
+  /** March 2027 */
+  monthYear: 'LLLL yyyy',
+  /** 9 March 2027 */
+  dayMonthYear: 'd LLLL yyyy',
+  /** 9 March */
+  dayMonth: 'd LLLL',
+  /** 9 */
+  day: 'd',
+} as const;
+export type DateFormat = keyof typeof DATE_FORMATS;
+
+export function formatDate(date: string, format: DateFormat): string {
+  return dateOf(date).setLocale('en-GB').toFormat(DATE_FORMATS[format]);
+}
+
+/** "8–14 March 2027", "29 March – 4 April 2027", "27 December 2027 – 2 January 2028". */
+export function formatDateSpan(first: string, last: string): string {
+  if (first.slice(0, 7) === last.slice(0, 7)) return `${formatDate(first, 'day')}–${formatDate(last, 'dayMonthYear')}`;
+  if (first.slice(0, 4) === last.slice(0, 4)) return `${formatDate(first, 'dayMonth')} – ${formatDate(last, 'dayMonthYear')}`;
+  return `${formatDate(first, 'dayMonthYear')} – ${formatDate(last, 'dayMonthYear')}`;
+}
+
+/** A zone as people read it: "America/New York". */
+export function zoneLabel(zone: string): string {
+  return zone.replace(/_/g, ' ');
+}
+
+/** "Tue 16 Mar 2027, 16:00–17:00 (America/New York)": a session's time in one zone, for pages and emails. */
+export function formatRange(start: Date, end: Date, zone: string): string {
+  const s = wallTime(start, zone, 'en-GB');
+  const e = wallTime(end, zone, 'en-GB');
+  const endText = s.date === e.date ? e.time : `${e.dayLabel}, ${e.time}`;
+  return `${s.dayLabel}, ${s.time}–${endText} (${zoneLabel(zone)})`;
+}
+
+/** "Tue 3 Mar 2026 16:00–17:00": short enough for an alert, with the year so far dates are clear. */
+export function formatSlot(start: Date, end: Date, zone: string): string {
+  const s = wallTime(start, zone, 'en-GB');
+  const e = wallTime(end, zone, 'en-GB');
+  const endText = s.date === e.date ? e.time : `${e.dayMonth} ${e.time}`;
+  return `${s.dayLabel} ${s.time}–${endText}`;
+}
+
+// ---- Calendar files (RFC 5545) ------------------------------------------------------------
+
+/** An instant as a calendar file writes local time in a zone: 20270316T160000. */
+export function compactLocal(instant: Date, zone: string): string {
+  return DateTime.fromJSDate(instant, { zone }).toFormat("yyyyMMdd'T'HHmmss");
+}
+
+/** An instant in UTC as a calendar file writes it: 20270316T200000Z. */
+export function compactUtc(instant: Date): string {
+  return DateTime.fromJSDate(instant, { zone: 'utc' }).toFormat("yyyyMMdd'T'HHmmss'Z'");
+}
+
+/** One period of a zone's rules: from `start` (local time, compact, read with the offset before it) on. */
+export interface ZoneObservance {
+  daylight: boolean;
+  start: string;
+  offsetFrom: number;
+  offsetTo: number;
+  /** The zone's abbreviation then ("EST", "CEST", or "GMT+1"). */
+  name: string;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The zone's offsets from the start of the year before `from` to the end of the year after `to`:
+ * the offset in force at the beginning, then every change, found by daily probes and a binary
+ * search to the minute. Explicit transitions (no RRULE) are exact for any zone, including ones
+ * whose rules changed over the years.
+ */
+export function zoneObservances(zone: string, from: Date, to: Date): ZoneObservance[] {
+  // Finding transitions costs ~15 ms a zone; a change emailed to 500 people needs it once.
+  const key = `${zone}|${from.getUTCFullYear()}|${to.getUTCFullYear()}`;
+  let found = observancesKept.get(key);
+  if (!found) {
+    found = findObservances(zone, from, to);
+    if (observancesKept.size >= 500) observancesKept.clear();
+    observancesKept.set(key, found);
+  }
+  return found;
+}
+
+const observancesKept = new Map<string, ZoneObservance[]>();
+
+function findObservances(zone: string, from: Date, to: Date): ZoneObservance[] {
+  const tz = IANAZone.create(zone);
+  const begin = DateTime.fromJSDate(from, { zone: 'utc' }).startOf('year').minus({ years: 1 }).toMillis();
+  const end = DateTime.fromJSDate(to, { zone: 'utc' }).endOf('year').plus({ years: 1 }).toMillis();
+  const observance = (at: number, offsetFrom: number, offsetTo: number): ZoneObservance => ({
+    daylight: DateTime.fromMillis(at, { zone }).isInDST,
+    start: DateTime.fromMillis(at + offsetFrom * 60_000, { zone: 'utc' }).toFormat("yyyyMMdd'T'HHmmss"),
+    offsetFrom,
+    offsetTo,
+    name: DateTime.fromMillis(at, { zone }).toFormat('ZZZZ'),
+  });
+  const first = tz.offset(begin);
+  return [observance(begin, first, first), ...transitions(tz, begin, end).map((at) => observance(at, tz.offset(at - 1), tz.offset(at)))];
+}
+
+function transitions(tz: IANAZone, from: number, to: number): number[] {
+  const found: number[] = [];
+  for (let t = from; t < to; t += 24 * HOUR_MS) {
+    if (tz.offset(t) === tz.offset(t + 24 * HOUR_MS)) continue;
+    let lo = t;
+    let hi = t + 24 * HOUR_MS;
+    while (hi - lo > 60_000) {
+      const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+      if (tz.offset(mid) === tz.offset(lo)) lo = mid;
+      else hi = mid;
+    }
+    found.push(hi);
+  }
+  return found;
 }

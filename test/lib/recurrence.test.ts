@@ -13,7 +13,7 @@ import {
   type RepeatEnd,
   type RepeatRule,
   type SeriesTiming,
-} from '../../src/scheduling/recurrence.js';
+} from '../../src/lib/recurrence.js';
 
 const timing = (overrides: Partial<SeriesTiming> & { repeat: RepeatRule }): SeriesTiming => ({
   startDate: '2027-03-02', startTime: '16:00', durationMinutes: 60, zone: 'America/New_York', ...overrides,

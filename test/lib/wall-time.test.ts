@@ -2,7 +2,7 @@
 // the days the clocks change and in zones with odd offsets.
 import { expect } from 'chai';
 import { DateTime } from 'luxon';
-import { wallTime } from '../../src/scheduling/time.js';
+import { wallTime } from '../../src/lib/time.js';
 
 const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/St_Johns', 'Pacific/Chatham'];
 
@@ -17,7 +17,7 @@ describe('wallTime', () => {
         const instant = new Date(ms);
         const luxon = DateTime.fromJSDate(instant, { zone }).setLocale('en-GB');
         const ours = wallTime(instant, zone, 'en-GB');
-        const expected = { date: luxon.toISODate(), time: luxon.toFormat('HH:mm'), dayMonth: luxon.toFormat('ccc d LLL'), dayLabel: luxon.toFormat('ccc d LLL yyyy'), iso: luxon.toISO() };
+        const expected = { date: luxon.toISODate(), time: luxon.toFormat('HH:mm'), weekday: luxon.toFormat('ccc'), dayMonth: luxon.toFormat('ccc d LLL'), dayLabel: luxon.toFormat('ccc d LLL yyyy'), iso: luxon.toISO() };
         if (JSON.stringify(ours) !== JSON.stringify(expected)) expect(ours, `${zone} at ${instant.toISOString()}`).to.deep.equal(expected);
         compared++;
       }
