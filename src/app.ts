@@ -1,41 +1,43 @@
 // Builds the Express app from its parts. No listen() here: server.ts listens, tests use the app.
+// The services are built once here (src/services.ts) and handed to the routers; nothing below the
+// routers sees Express, and no router sees the database.
 import { fileURLToPath } from 'node:url';
-import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Express, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { defaultMailFrom, type Config } from './config.js';
 import type { Database } from './db/client.js';
-import { listFrameOrigins, type PlatformRegistration } from './courses/service.js';
+import { registerPlatform as storePlatform, type PlatformRegistration } from './courses/service.js';
 import { setUpDemoLms, type DemoLms } from './demo/service.js';
 import type { Clock } from './lib/clock.js';
 import { CommandSigner } from './lib/command-auth.js';
 import { FrameAncestors, securityHeaders } from './lib/csp.js';
-import { TooManyRequestsError, WorkLimiter, type WorkLimits } from './lib/limits.js';
-import { AppError, FORM_LIMITS, NotFoundError, requestErrorOf, UnsupportedFormError } from './lib/errors.js';
+import { FORM_LIMITS } from './lib/errors.js';
+import { WorkLimiter, type WorkLimits } from './lib/limits.js';
 import { withoutQuery } from './lib/logger.js';
-import { isHtmx, renderPage, renderView } from './lib/render.js';
-import { SessionTokens } from './lib/session-token.js';
+import { LaunchTokens } from './lib/session-token.js';
+import { viewHelpers } from './lib/view-helpers.js';
 import { createLtiAdapter, LTI_MOUNT, registerLtijsPlatform, type LtiAdapter } from './lti/provider.js';
 import { registrationUrls } from './lti/registration-info.js';
-import { adminRoutes } from './routes/admin.js';
-import { requireSession } from './routes/auth.js';
-import { courseRoutes } from './routes/course.js';
-import { demoRoutes } from './routes/demo.js';
-import { createLaunchHandlers } from './routes/launch.js';
-import { internalRoutes } from './routes/internal.js';
-import { publicRoutes } from './routes/public.js';
-import { settingsRoutes } from './routes/settings.js';
-import { tagRoutes } from './routes/tags.js';
-import { sessionRoutes } from './routes/sessions.js';
-import { calendarRoutes } from './routes/calendar.js';
-import { assistantRoutes } from './routes/assistant.js';
-import { configureLinks } from './notifications/links.js';
-import { openRoutes } from './routes/open.js';
-import { feedRoutes } from './routes/feed.js';
-import { mailboxRoutes } from './routes/mailbox.js';
-import { queueDueReminders } from './notifications/reminders.js';
 import { createTransport, type MailStore, type Transport } from './notifications/transport.js';
 import { startMailWorker, type MailWorker } from './notifications/worker.js';
+import { adminRoutes } from './routes/admin.js';
+import { assistantRoutes } from './routes/assistant.js';
+import { requireLaunch } from './routes/auth.js';
+import { calendarRoutes } from './routes/calendar.js';
+import { courseRoutes } from './routes/course.js';
+import { demoRoutes } from './routes/demo.js';
+import { feedRoutes } from './routes/feed.js';
+import { errorHandler, formBodiesOnly, notFound } from './routes/http.js';
+import { internalRoutes } from './routes/internal.js';
+import { createLaunchHandlers } from './routes/launch.js';
+import { mailboxRoutes } from './routes/mailbox.js';
+import { openRoutes } from './routes/open.js';
+import { publicRoutes } from './routes/public.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { settingsRoutes } from './routes/settings.js';
+import { tagRoutes } from './routes/tags.js';
+import { createServices, type Services } from './services.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
@@ -57,7 +59,8 @@ export interface BuiltApp {
   app: Express;
   lti: LtiAdapter;
   demo: DemoLms | null;
-  tokens: SessionTokens;
+  tokens: LaunchTokens;
+  services: Services;
   /** The bounds on expensive work (tests hold a person's turn to see the 429). */
   limiter: WorkLimiter;
   /** Registers an LMS with TutorKit (our records and the LTI library's). */
@@ -76,42 +79,34 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.set('view engine', 'ejs');
   app.set('views', root('views'));
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // Every view sees the helpers, and these locals unset until a route sets them.
+  Object.assign(app.locals, viewHelpers, { viewer: null, launch: null, current: null, fragment: false });
 
-  const tokens = new SessionTokens(config.ltiKey, config.sessionMinutes, clock);
+  const services = createServices({ config, db, clock });
+  const tokens = new LaunchTokens(config.ltiKey, config.sessionMinutes, clock);
   const limiter = new WorkLimiter(deps.workLimits);
   const frames = new FrameAncestors(config.frameAncestors);
   const urls = registrationUrls(config.baseUrl);
-  const refreshFrames = async () => frames.replace(await listFrameOrigins(db));
-
-  const renderStandalone = async (res: Response, view: string, locals: Record<string, unknown>, status = 200) => {
-    // ltijs answers from its own Express app, which has no view engine: render with ours.
-    const body = await renderAppView(app, view, locals);
-    const html = await renderAppView(app, 'layouts/main', { ...locals, body });
-    res.status(status).type('html').send(html);
-  };
+  const refreshFrames = async () => frames.replace(await services.courses.listFrameOrigins());
 
   const lti = createLtiAdapter({
     db,
     log,
     ltiKey: config.ltiKey,
     baseUrl: config.baseUrl,
-    handlers: createLaunchHandlers({ db, tokens, clock, frames, launchUrl: urls.launchUrl, renderStandalone }),
+    handlers: createLaunchHandlers({ services, tokens, clock, frames, launchUrl: urls.launchUrl, renderStandalone: standaloneRenderer(app) }),
   });
-
   const registerPlatform: BuiltApp['registerPlatform'] = async (input) => {
-    const { registerPlatform: register } = await import('./courses/service.js');
-    await register(db, input, (p) =>
-      registerLtijsPlatform({ ...p, authConfig: input.authConfig ?? { method: 'JWK_SET', key: p.keysetUrl ?? '' } }),
-    );
+    await storePlatform(db, input, (p) => registerLtijsPlatform({ ...p, authConfig: input.authConfig ?? { method: 'JWK_SET', key: p.keysetUrl ?? '' } }));
     await refreshFrames();
   };
-
   const demo = config.demo
     ? await setUpDemoLms(db, config.baseUrl, (p) => registerLtijsPlatform({ ...p, authConfig: { method: 'JWK_KEY', key: JSON.stringify(p.publicJwk) } }), () => clock.now())
     : null;
   await refreshFrames();
   const purge = setInterval(() => void lti.purgeExpired(clock.now()).catch((err: unknown) => log.warn({ err }, 'LTI purge failed')), 10 * 60_000);
   purge.unref();
+
   const local = createTransport(config);
   const mailer = startMailWorker({
     db,
@@ -120,24 +115,14 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     log,
     from: config.mailFrom ?? defaultMailFrom(config.baseUrl),
     intervalMs: deps.mail?.intervalMs,
-    beforeTick: async (now) => void (await queueDueReminders(db, now)),
+    beforeTick: async (now) => void (await services.notifications.queueDueReminders(now)),
   });
   // A development mailbox without sign-in: only beside the demo (a loopback server, or DEMO=true),
   // never in production, never when real mail goes out.
   const mailbox = config.demo && config.env !== 'production' && !config.smtpUrl ? local.store : null;
   if (config.env === 'production' && !config.smtpUrl) log.warn({ folder: `${config.dataDir}/mail` }, 'SMTP_URL is not set: email is written to files, not sent');
 
-  app.use(
-    pinoHttp({
-      logger: log,
-      // The first page after a launch carries the token in its query string: log paths only.
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: withoutQuery(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    }),
-  );
+  app.use(requestLog(log));
   app.use(securityHeaders(frames));
   app.use('/static', express.static(root('public'), { maxAge: '1h' }));
   app.get('/vendor/htmx.min.js', (_req, res) => res.sendFile(root('node_modules/htmx.org/dist/htmx.min.js')));
@@ -148,83 +133,52 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.use(express.urlencoded({ extended: false, limit: FORM_LIMITS.bytes, parameterLimit: FORM_LIMITS.fields }));
   app.use(formBodiesOnly);
 
-  app.use(publicRoutes({ baseUrl: config.baseUrl, database, demo }));
+  app.use(publicRoutes({ baseUrl: config.baseUrl, health: database, demo }));
   // Email links and calendar feeds: public, their signature or secret is the permission.
-  configureLinks({ baseUrl: config.baseUrl, key: config.ltiKey, from: config.mailFrom ?? defaultMailFrom(config.baseUrl) });
-  app.use(openRoutes(db, clock));
-  app.use(feedRoutes(db, clock));
+  app.use(openRoutes(services));
+  app.use(feedRoutes(services));
   if (demo) app.use(demoRoutes(demo, urls.loginUrl));
   if (mailbox) {
     app.locals.devMailbox = true;
     app.use(mailboxRoutes(mailbox));
   }
-  app.use(['/c', '/admin'], requireSession(tokens));
-  app.use(courseRoutes(db));
-  app.use(tagRoutes({ db, clock }));
-  app.use(settingsRoutes(db, clock));
+  app.use(['/c', '/admin'], requireLaunch(tokens));
+  app.use(courseRoutes(services));
+  app.use(tagRoutes(services));
+  app.use(settingsRoutes(services));
   // Before the session routes: /c/:courseId/sessions/assistant is not an occurrence id.
-  app.use(assistantRoutes(db, clock, limiter));
-  app.use(sessionRoutes(db, clock, limiter));
-  app.use(calendarRoutes(db, clock));
-  app.use(adminRoutes(db));
-
-  app.use((_req, _res, next) => next(new NotFoundError()));
+  app.use(assistantRoutes(services, limiter));
+  app.use(sessionRoutes(services, limiter));
+  app.use(calendarRoutes(services));
+  app.use(adminRoutes(services));
+  app.use(notFound);
   app.use(errorHandler(log));
 
   const stop = async () => {
     clearInterval(purge);
     await mailer.stop();
   };
-  return { app, lti, demo, tokens, limiter, registerPlatform, mail: { tick: mailer.tick, store: mailbox }, stop };
+  return { app, lti, demo, tokens, services, limiter, registerPlatform, mail: { tick: mailer.tick, store: mailbox }, stop };
 }
 
-/**
- * Every page that takes input takes a web form. Anything else (JSON, plain text) is refused with a
- * page that says so; a request with no body at all reads as an empty form, which the page's own
- * validation then answers.
- */
-const formBodiesOnly: RequestHandler = (req, _res, next) => {
-  if (req.method !== 'GET' && req.method !== 'HEAD' && hasBody(req) && !req.is('application/x-www-form-urlencoded')) return next(new UnsupportedFormError());
-  req.body ??= {};
-  next();
-};
-
-function hasBody(req: Request): boolean {
-  const length = req.get('content-length');
-  return req.get('transfer-encoding') !== undefined || (length !== undefined && Number(length) > 0);
-}
-
-function renderAppView(app: Express, view: string, locals: Record<string, unknown>): Promise<string> {
-  return new Promise((resolve, reject) => app.render(view, locals, (err, html) => (err ? reject(err) : resolve(html))));
-}
-
-function errorHandler(log: Logger): ErrorRequestHandler {
-  return async (err: unknown, req, res, _next) => {
-    const error = err instanceof AppError ? err : requestErrorOf(err);
-    if (!error) log.error({ err }, 'unhandled error');
-    const status = error?.status ?? 500;
-    const page = error?.page ?? {
-      title: 'Something went wrong',
-      message: 'TutorKit could not complete this request. Nothing you saved before was lost.',
-      next: 'Try again in a moment. If it keeps happening, tell your LMS administrator.',
-    };
-    if (res.headersSent) return;
-    if (error instanceof TooManyRequestsError) res.set('Retry-After', String(error.retryAfterSeconds));
-    try {
-      if (isHtmx(req)) {
-        // An expired session sends the whole page to the relaunch notice; other errors show in place.
-        if (status === 401) {
-          res.set('HX-Redirect', '/expired').status(401).end();
-          return;
-        }
-        const html = await renderView(res, 'partials/_error', { error: page });
-        res.set({ 'HX-Retarget': '#messages', 'HX-Reswap': 'innerHTML' }).status(status).type('html').send(html);
-        return;
-      }
-      await renderPage(res, 'pages/error', { title: page.title, error: page, needsToken: status === 401 }, status);
-    } catch (renderErr) {
-      log.error({ err: renderErr }, 'error page failed to render');
-      res.status(status).type('text').send(`${page.title}\n\n${page.message}\n\n${page.next ?? ''}`);
-    }
+/** ltijs answers from its own Express app, which has no view engine: its pages are rendered with ours. */
+function standaloneRenderer(app: Express) {
+  const render = (view: string, locals: Record<string, unknown>) =>
+    new Promise<string>((resolve, reject) => app.render(view, locals, (err, html) => (err ? reject(err) : resolve(html))));
+  return async (res: Response, view: string, locals: Record<string, unknown>, status = 200) => {
+    const body = await render(view, locals);
+    res.status(status).type('html').send(await render('layouts/main', { ...locals, body }));
   };
+}
+
+/** One JSON line per request: method, path (never the query, where tokens and signatures travel) and status. */
+function requestLog(log: Logger) {
+  return pinoHttp({
+    logger: log,
+    serializers: {
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: withoutQuery(req.url) }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+  });
 }

@@ -9,9 +9,6 @@ import type { WeeklyHours } from './intervals.js';
 export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 export const WEEKDAY_NAMES: Record<number, string> = { 1: 'Monday', 2: 'Tuesday', 3: 'Wednesday', 4: 'Thursday', 5: 'Friday', 6: 'Saturday', 7: 'Sunday' };
 
-/** The zones offered: V8 lists canonical zones only; UTC is added (as in Add sessions). */
-export const ZONES: string[] = ['UTC', ...Intl.supportedValuesOf('timeZone')];
-
 /** More ranges than this on one day is a mistake, not a schedule. */
 export const MAX_RANGES_PER_DAY = 12;
 

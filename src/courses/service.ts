@@ -52,6 +52,9 @@ export async function recordLaunch(db: Db, launch: VerifiedLaunch, at: Date): Pr
   });
 }
 
+/** The roles whose members can be invited as a session's tutors (instructors may tutor too). */
+export const TUTORING_ROLES: readonly Role[] = ['tutor', 'instructor'];
+
 export interface Viewer {
   userId: string;
   name: string;
@@ -61,6 +64,11 @@ export interface Viewer {
   courseTitle: string;
   courseLabel: string | null;
   role: Role;
+}
+
+/** The zone a viewer reads times in: theirs, or UTC until their browser or settings give one. */
+export function viewerZone(viewer: Pick<Viewer, 'timeZone'>): string {
+  return viewer.timeZone && isKnownZone(viewer.timeZone) ? viewer.timeZone : 'UTC';
 }
 
 /** The person behind a session, as currently stored; a removed membership ends access. */
@@ -132,3 +140,17 @@ export async function adoptBrowserTimeZone(db: Db, userId: string, zone: unknown
   if (typeof zone !== 'string' || !isKnownZone(zone)) throw new ValidationError('Unknown time zone.', { zone: 'Choose a time zone from the list' });
   return q.setTimeZoneIfUnset(db, userId, zone);
 }
+
+/** The courses module as the routes and the launch use it (built once by src/services.ts). */
+export function createCoursesService({ db }: { db: Db }) {
+  return {
+    recordLaunch: (launch: VerifiedLaunch, at: Date) => recordLaunch(db, launch, at),
+    findViewer: (userId: string, courseId: string) => findViewer(db, userId, courseId),
+    summarizeCourse: (courseId: string) => summarizeCourse(db, courseId),
+    adoptBrowserTimeZone: (userId: string, zone: unknown) => adoptBrowserTimeZone(db, userId, zone),
+    listOwnPlatforms: (userId: string) => listOwnPlatforms(db, userId),
+    listFrameOrigins: () => listFrameOrigins(db),
+  };
+}
+
+export type CoursesService = ReturnType<typeof createCoursesService>;

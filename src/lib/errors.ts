@@ -19,12 +19,23 @@ export class AppError extends Error {
   }
 }
 
-export class ValidationError extends AppError {
+/**
+ * A form's input refused: invalid fields (422) or a conflict with what is stored (409). The page
+ * shows the form again with `fields` beside their inputs (src/lib/respond.ts, submitForm).
+ */
+export class FormRefusal extends AppError {
   constructor(
-    message: string,
+    status: 422 | 409,
+    page: ErrorPage,
     readonly fields: Record<string, string> = {},
   ) {
-    super(422, { title: 'Please check your input', message });
+    super(status, page);
+  }
+}
+
+export class ValidationError extends FormRefusal {
+  constructor(message: string, fields: Record<string, string> = {}) {
+    super(422, { title: 'Please check your input', message }, fields);
   }
 }
 

@@ -7,7 +7,8 @@ import type { Clock } from './clock.js';
 
 export type Role = 'admin' | 'instructor' | 'tutor' | 'student';
 
-export interface Session {
+/** The person a launch token stands for: who, in which course, as what, until when. */
+export interface LaunchSession {
   userId: string;
   courseId: string;
   role: Role;
@@ -23,9 +24,9 @@ const ISSUER = 'tutorkit';
 /** Verified tokens kept in memory: every request carries one, and most carry one seen moments ago. */
 const VERIFIED_KEPT = 20_000;
 
-export class SessionTokens {
+export class LaunchTokens {
   private readonly secret: Uint8Array;
-  private readonly verified = new Map<string, Session>();
+  private readonly verified = new Map<string, LaunchSession>();
 
   constructor(
     ltiKey: string,
@@ -36,7 +37,7 @@ export class SessionTokens {
     this.secret = new Uint8Array(hkdfSync('sha256', ltiKey, 'tutorkit', 'session-token', 32));
   }
 
-  async issue(session: Omit<Session, 'expiresAt' | 'launchedAt'> & { launchedAt?: Date }): Promise<string> {
+  async issue(session: Omit<LaunchSession, 'expiresAt' | 'launchedAt'> & { launchedAt?: Date }): Promise<string> {
     const now = this.clock.now();
     const launchedAt = session.launchedAt ?? now;
     const cap = launchedAt.getTime() + MAX_SESSION_HOURS * 3600_000;
@@ -51,7 +52,7 @@ export class SessionTokens {
   }
 
   /** Returns the session, or null when the token is missing, forged or expired. */
-  async verify(token: string | undefined): Promise<Session | null> {
+  async verify(token: string | undefined): Promise<LaunchSession | null> {
     if (!token) return null;
     // A token verified before is the same signed text: only its expiry needs checking again.
     const known = this.verified.get(token);
@@ -64,7 +65,7 @@ export class SessionTokens {
     return session ? { ...session } : null;
   }
 
-  private async verifySignature(token: string): Promise<Session | null> {
+  private async verifySignature(token: string): Promise<LaunchSession | null> {
     try {
       const { payload } = await jwtVerify(token, this.secret, {
         issuer: ISSUER,
@@ -87,7 +88,7 @@ export class SessionTokens {
   }
 
   /** A fresh token once half the lifetime has passed, so an active person is not cut off. */
-  async refreshIfDue(session: Session): Promise<string | null> {
+  async refreshIfDue(session: LaunchSession): Promise<string | null> {
     const remaining = session.expiresAt.getTime() - this.clock.now().getTime();
     if (remaining > (this.minutes * 60_000) / 2) return null;
     const next = await this.issue(session);

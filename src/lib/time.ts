@@ -31,6 +31,9 @@ export function parseLocalTime(time: string): LocalTime | null {
   return { hour: Number(match[1]), minute: Number(match[2]) };
 }
 
+/** The zones people choose from: V8 lists canonical zones only; UTC is added for people who schedule in it. */
+export const ZONES: readonly string[] = ['UTC', ...Intl.supportedValuesOf('timeZone')];
+
 export function isKnownZone(zone: string): boolean {
   return IANAZone.isValidZone(zone);
 }
@@ -409,4 +412,9 @@ function transitions(tz: IANAZone, from: number, to: number): number[] {
     found.push(hi);
   }
   return found;
+}
+
+/** "2027-03-01 09:00:05 UTC": for logs read by operators across zones; '' for none. */
+export function stampUtc(date: Date | null | undefined): string {
+  return date ? `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC` : '';
 }

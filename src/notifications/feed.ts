@@ -7,7 +7,7 @@ import { expandOccurrences, timingOf } from '../lib/recurrence.js';
 import { isDetached, overrideEvent, seriesEvent } from './entries.js';
 import { localDateOf } from '../lib/time.js';
 import { buildCalendar, type IcsEvent } from './ics.js';
-import { absoluteUrl, sessionLink } from './links.js';
+import type { Links } from './links.js';
 import * as q from './queries.js';
 
 const DAY_MS = 86_400_000;
@@ -20,10 +20,10 @@ export function hashFeedToken(token: string): string {
 }
 
 /** Makes a new secret (the old URL stops working) and returns the URL to show once. */
-export async function createFeedLink(db: Db, userId: string): Promise<string> {
+export async function createFeedLink(db: Db, links: Links, userId: string): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await q.setFeedTokenHash(db, userId, hashFeedToken(token));
-  return absoluteUrl(`/feed/${token}.ics`);
+  return links.absoluteUrl(`/feed/${token}.ics`);
 }
 
 export async function turnOffFeed(db: Db, userId: string): Promise<void> {
@@ -31,7 +31,7 @@ export async function turnOffFeed(db: Db, userId: string): Promise<void> {
 }
 
 /** The person's calendar for a feed secret, or null when no one has it (unknown or revoked). */
-export async function buildFeed(db: Db, token: string, now: Date): Promise<string | null> {
+export async function buildFeed(db: Db, links: Links, token: string, now: Date): Promise<string | null> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
   const person = await q.findUserByFeedHash(db, hashFeedToken(token));
   if (!person) return null;
@@ -46,7 +46,7 @@ export async function buildFeed(db: Db, token: string, now: Date): Promise<strin
     const own = occurrences.filter((o) => o.seriesId === series.id);
     const focus = own.find((o) => o.startsAt > now) ?? own[own.length - 1];
     if (!focus) continue;
-    const link = sessionLink(person.userId, focus.id, focus.endsAt);
+    const link = links.sessionLink(person.userId, focus.id, focus.endsAt);
     const joinUrl = series.meetingUrl ?? tutorUrls.get(series.id) ?? null;
     const text = { summary: series.name, description: [series.description, joinUrl ? `Join: ${joinUrl}` : '', `Open in TutorKit: ${link}`].filter(Boolean).join('\n\n') };
     const parent = series.parentSeriesId ? byId.get(series.parentSeriesId) : undefined;

@@ -7,7 +7,7 @@ import { compose, type Letter, type SessionFacts } from './compose.js';
 import { formatRange } from '../lib/time.js';
 import { instanceEvent, isDetached, joinUrlOf, overrideEvent, seriesEvent, type EventText } from './entries.js';
 import { buildCalendar, type IcsEvent, type IcsMethod } from './ics.js';
-import { calendarOrganizer, sessionLink } from './links.js';
+import type { Links } from './links.js';
 import { enqueue, type MessageKind, type OutgoingMessage } from './outbox.js';
 import * as q from './queries.js';
 
@@ -74,8 +74,8 @@ interface Draft {
   scheduledByRecipient?: boolean;
 }
 
-function messageOf(d: Draft, now: Date): OutgoingMessage {
-  const link = sessionLink(d.person.userId, d.occurrence.id, d.occurrence.endsAt);
+function messageOf(d: Draft, links: Links, now: Date): OutgoingMessage {
+  const link = links.sessionLink(d.person.userId, d.occurrence.id, d.occurrence.endsAt);
   const letter: Letter = {
     kind: d.kind,
     recipient: { name: d.person.name, timeZone: d.person.timeZone },
@@ -89,7 +89,7 @@ function messageOf(d: Draft, now: Date): OutgoingMessage {
   };
   const description = [d.entry.facts.description, d.entry.facts.meetingUrl ? `Join: ${d.entry.facts.meetingUrl}` : '', `Open in TutorKit: ${link}`].filter(Boolean).join('\n\n');
   // iTIP wants an ORGANIZER and the ATTENDEE the message is for; replies are not asked for (RSVP=FALSE).
-  const people = { organizer: calendarOrganizer(), attendees: d.person.email ? [{ name: d.person.name, email: d.person.email }] : [] };
+  const people = { organizer: links.calendarOrganizer(), attendees: d.person.email ? [{ name: d.person.name, email: d.person.email }] : [] };
   const events = d.events({ summary: d.entry.facts.name, description }).map((e) => ({ ...e, ...people, meetingUrl: e.meetingUrl ?? d.entry.facts.meetingUrl }));
   const ics = buildCalendar(d.method, events, now);
   return {
@@ -106,7 +106,7 @@ function messageOf(d: Draft, now: Date): OutgoingMessage {
 }
 
 /** Invitations to everyone invited to a new series. */
-export async function notifySaved(db: Db, seriesId: string, now: Date): Promise<number> {
+export async function notifySaved(db: Db, links: Links, seriesId: string, now: Date): Promise<number> {
   const entry = await loadEntry(db, seriesId);
   const occurrence = focusOf(entry.occurrences, now);
   if (!occurrence) return 0;
@@ -122,7 +122,7 @@ export async function notifySaved(db: Db, seriesId: string, now: Date): Promise<
     scheduler,
     scheduledByRecipient: person.userId === entry.series.createdBy,
   }));
-  return enqueue(db, drafts.map((d) => messageOf(d, now)));
+  return enqueue(db, drafts.map((d) => messageOf(d, links, now)));
 }
 
 /**
@@ -130,7 +130,7 @@ export async function notifySaved(db: Db, seriesId: string, now: Date): Promise<
  * holds the edited sessions: the same one (changed in place), a one-off child ("This session"),
  * or a child series that continues it ("This and following").
  */
-export async function notifyEdited(db: Db, before: SeriesSnapshot, changedSeriesId: string, now: Date): Promise<number> {
+export async function notifyEdited(db: Db, links: Links, before: SeriesSnapshot, changedSeriesId: string, now: Date): Promise<number> {
   const parent = await loadEntry(db, before.series.id);
   const changed = changedSeriesId === parent.series.id ? parent : await loadEntry(db, changedSeriesId);
   const split = changed !== parent && !changed.detached;
@@ -154,11 +154,11 @@ export async function notifyEdited(db: Db, before: SeriesSnapshot, changedSeries
     const events = (text: EventText) => (split ? leftParent.map((o) => instanceEvent(parent.series, o, text)) : eventsOf(changed, text));
     drafts.push({ kind: 'cancellation', person, entry: changed, occurrence, method: 'CANCEL', events, dedupeKey: key(person.userId), change: `You are no longer invited to “${changed.facts.name}”.` });
   }
-  return enqueue(db, drafts.map((d) => messageOf(d, now)));
+  return enqueue(db, drafts.map((d) => messageOf(d, links, now)));
 }
 
 /** After cancelling `occurrenceIds` of a series: one cancellation per invitee, about the sessions that were still scheduled. */
-export async function notifyCancelled(db: Db, before: SeriesSnapshot, occurrenceIds: string[], now: Date): Promise<number> {
+export async function notifyCancelled(db: Db, links: Links, before: SeriesSnapshot, occurrenceIds: string[], now: Date): Promise<number> {
   const entry = await loadEntry(db, before.series.id);
   const wasScheduled = new Set(before.occurrences.filter((o) => o.status === 'scheduled').map((o) => o.id));
   const cancelled = entry.occurrences.filter((o) => occurrenceIds.includes(o.id) && wasScheduled.has(o.id));
@@ -181,5 +181,5 @@ export async function notifyCancelled(db: Db, before: SeriesSnapshot, occurrence
     dedupeKey: `cancel:${entry.series.id}:${entry.series.sequence}:${person.userId}`,
     change: change(person),
   }));
-  return enqueue(db, drafts.map((d) => messageOf(d, now)));
+  return enqueue(db, drafts.map((d) => messageOf(d, links, now)));
 }

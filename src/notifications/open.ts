@@ -2,7 +2,7 @@
 // in the LMS launch's page), so a link cannot open the page directly: it records "take this person
 // to this session" for a few minutes, and their next launch lands there instead of their home.
 import type { Db } from '../db/client.js';
-import { verifySessionLink } from './links.js';
+import type { Links } from './links.js';
 import * as q from './queries.js';
 
 /** How long after opening the link the next launch still goes to the session. */
@@ -10,9 +10,9 @@ export const DESTINATION_MINUTES = 30;
 
 export type OpenedLink = { state: 'remembered'; courseTitle: string } | { state: 'expired' } | { state: 'invalid' };
 
-export async function openSessionLink(db: Db, occurrenceId: string, query: Record<string, unknown>, now: Date): Promise<OpenedLink> {
+export async function openSessionLink(db: Db, links: Links, occurrenceId: string, query: Record<string, unknown>, now: Date): Promise<OpenedLink> {
   if (!/^[0-9a-f-]{36}$/i.test(occurrenceId)) return { state: 'invalid' };
-  const check = verifySessionLink(occurrenceId, query, now);
+  const check = links.verifySessionLink(occurrenceId, query, now);
   if (!check.ok) return { state: check.reason };
   // Only a session in a course the person belongs to; a signed link for anything else is refused.
   const found = await q.findOccurrenceForMember(db, occurrenceId, check.userId);

@@ -10,7 +10,7 @@ import type { Db } from '../db/client.js';
 import { describeRepeat, timingOf } from '../lib/recurrence.js';
 import { compose } from './compose.js';
 import { joinUrlOf } from './entries.js';
-import { sessionLink } from './links.js';
+import type { Links } from './links.js';
 import { enqueue, type OutgoingMessage } from './outbox.js';
 import * as q from './queries.js';
 
@@ -24,7 +24,7 @@ const MINUTE_MS = 60_000;
  * database only for reminders due now and not queued yet: a 15-second tick does not compose
  * a day's reminders again to have the dedupe keys refuse them.
  */
-export async function queueDueReminders(db: Db, now: Date): Promise<number> {
+export async function queueDueReminders(db: Db, links: Links, now: Date): Promise<number> {
   const messages: OutgoingMessage[] = [];
   const series = new Map<string, Awaited<ReturnType<typeof loadSeriesFacts>>>();
   for (const lead of REMINDER_LEADS) {
@@ -35,7 +35,7 @@ export async function queueDueReminders(db: Db, now: Date): Promise<number> {
       const facts = series.get(c.seriesId);
       if (!facts) continue;
       const left = Math.ceil((c.startsAt.getTime() - now.getTime()) / MINUTE_MS);
-      const link = sessionLink(c.userId, c.occurrenceId, c.endsAt);
+      const link = links.sessionLink(c.userId, c.occurrenceId, c.endsAt);
       const letter = compose({ kind: 'reminder', recipient: { name: c.name, timeZone: c.timeZone }, session: facts, start: c.startsAt, end: c.endsAt, link, leadMinutes: left });
       messages.push({
         dedupeKey: q.reminderKey(c.occurrenceId, c.userId, lead),

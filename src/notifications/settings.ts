@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { parseCommand } from '../lib/forms.js';
 import { createFeedLink, turnOffFeed } from './feed.js';
+import type { Links } from './links.js';
 import * as q from './queries.js';
 
 export interface NotificationSettings {
@@ -24,8 +25,9 @@ export async function setReminders(db: Db, userId: string, input: unknown): Prom
 }
 
 /** A new feed URL (the old one stops working), to show once. */
-export async function renewFeed(db: Db, userId: string, hadFeed: boolean): Promise<{ notice: string; feedUrl: string }> {
-  const feedUrl = await createFeedLink(db, userId);
+export async function renewFeed(db: Db, links: Links, userId: string): Promise<{ notice: string; feedUrl: string }> {
+  const { hasFeed: hadFeed } = await loadNotificationSettings(db, userId);
+  const feedUrl = await createFeedLink(db, links, userId);
   return { feedUrl, notice: hadFeed ? 'Created a new calendar link. The old link no longer works.' : 'Created your calendar link.' };
 }
 

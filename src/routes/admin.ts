@@ -1,36 +1,23 @@
-// Site settings for TutorKit administrators (institution or system administrators in the LMS).
+// Site settings for TutorKit administrators (institution or system administrators in the LMS),
+// each of their own LMS only.
 import { Router } from 'express';
-import { z } from 'zod';
-import type { Db } from '../db/client.js';
-import { findPlatformOfUser, findViewer, listOwnPlatforms } from '../courses/service.js';
-import { ValidationError } from '../lib/errors.js';
-import { renderPage } from '../lib/render.js';
-import { listDeliveries, MESSAGE_STATUSES } from '../notifications/outbox.js';
-import { requireAdmin } from './auth.js';
+import { renderPage } from '../lib/respond.js';
+import type { Services } from '../services.js';
+import { loadViewer, requireAdmin, viewerOf } from './auth.js';
 
-const DeliveryFilter = z.object({ status: z.union([z.literal(''), z.enum(MESSAGE_STATUSES)]).optional() });
-
-export function adminRoutes(db: Db): Router {
+export function adminRoutes(services: Services): Router {
   const router = Router();
-  router.get('/admin/settings', requireAdmin, async (_req, res) => {
-    const session = res.locals.session!;
-    const viewer = await findViewer(db, session.userId, session.courseId);
-    const platforms = await listOwnPlatforms(db, session.userId);
-    await renderPage(res, 'pages/admin/settings', { title: 'Site settings', viewer, platforms, current: 'admin' });
-  });
-  router.get('/admin/deliveries', requireAdmin, async (req, res) => {
-    const filter = DeliveryFilter.safeParse(req.query);
-    if (!filter.success) throw new ValidationError(`Choose a status: ${MESSAGE_STATUSES.join(', ')}.`);
-    const status = filter.data.status || undefined;
-    const session = res.locals.session!;
-    const viewer = await findViewer(db, session.userId, session.courseId);
-    const deliveries = await listDeliveries(db, { platformId: await findPlatformOfUser(db, session.userId), limit: 200, status });
-    await renderPage(res, 'pages/admin/deliveries', { title: 'Email delivery log', viewer, deliveries, status, statuses: MESSAGE_STATUSES, stamp, current: 'admin' });
-  });
-  return router;
-}
+  router.use('/admin', requireAdmin, loadViewer(services.courses));
 
-/** The log is read across time zones by operators: UTC, to the second. */
-function stamp(date: Date | null): string {
-  return date ? `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC` : '';
+  router.get('/admin/settings', async (_req, res) => {
+    const platforms = await services.courses.listOwnPlatforms(viewerOf(res).userId);
+    await renderPage(res, 'pages/admin/settings', { title: 'Site settings', platforms, current: 'admin' });
+  });
+
+  router.get('/admin/deliveries', async (req, res) => {
+    const log = await services.notifications.deliveryLog(viewerOf(res).userId, req.query);
+    await renderPage(res, 'pages/admin/deliveries', { title: 'Email delivery log', ...log, current: 'admin' });
+  });
+
+  return router;
 }

@@ -1,13 +1,18 @@
-// Authentication and per-course authorization for every page after the launch.
+// Authentication and per-course authorization for every page after the launch: who is asking
+// (res.locals.launch, from the bearer token), as whom in this course (res.locals.viewer).
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { CoursesService, Viewer } from '../courses/service.js';
 import { ForbiddenError, SessionExpiredError } from '../lib/errors.js';
-import type { Role, Session, SessionTokens } from '../lib/session-token.js';
+import type { LaunchSession, LaunchTokens, Role } from '../lib/session-token.js';
 
 export const TOKEN_HEADER = 'X-TutorKit-Token';
 
 declare module 'express-serve-static-core' {
   interface Locals {
-    session?: Session;
+    /** Who launched, from which course, as what: set by requireLaunch. */
+    launch?: LaunchSession;
+    /** The person as stored now, for the page shell and the services: set by loadViewer. */
+    viewer?: Viewer;
   }
 }
 
@@ -21,12 +26,12 @@ function readToken(req: Request): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
 }
 
-export function requireSession(tokens: SessionTokens): RequestHandler {
+export function requireLaunch(tokens: LaunchTokens): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const session = await tokens.verify(readToken(req));
-    if (!session) return next(new SessionExpiredError());
-    res.locals.session = session;
-    const refreshed = await tokens.refreshIfDue(session);
+    const launch = await tokens.verify(readToken(req));
+    if (!launch) return next(new SessionExpiredError());
+    res.locals.launch = launch;
+    const refreshed = await tokens.refreshIfDue(launch);
     if (refreshed) res.set(TOKEN_HEADER, refreshed);
     next();
   };
@@ -34,32 +39,48 @@ export function requireSession(tokens: SessionTokens): RequestHandler {
 
 /** The course in the URL must be the course the token was issued for. */
 export const requireCourse: RequestHandler = (req, res, next) => {
-  if (req.params.courseId !== res.locals.session?.courseId) {
+  if (req.params.courseId !== res.locals.launch?.courseId) {
     return next(new ForbiddenError('This page belongs to a course you did not open TutorKit from.'));
   }
   next();
 };
 
+/** The launching person in their course, as stored now: a removed membership ends access. */
+export function loadViewer(courses: CoursesService): RequestHandler {
+  return async (_req, res, next) => {
+    const launch = res.locals.launch!;
+    res.locals.viewer = await courses.findViewer(launch.userId, launch.courseId);
+    next();
+  };
+}
+
 export function requireRole(...roles: Role[]): RequestHandler {
   return (_req, res, next) => {
-    const session = res.locals.session;
-    if (!session || !roles.includes(session.role)) return next(new ForbiddenError());
+    const launch = res.locals.launch;
+    if (!launch || !roles.includes(launch.role)) return next(new ForbiddenError());
     next();
   };
 }
 
 export const requireAdmin: RequestHandler = (_req, res, next) => {
-  if (!res.locals.session?.isAdmin) return next(new ForbiddenError('Site settings are for TutorKit administrators.'));
+  if (!res.locals.launch?.isAdmin) return next(new ForbiddenError('Site settings are for TutorKit administrators.'));
   next();
 };
 
-export function homePathFor(session: Pick<Session, 'role' | 'courseId'>): string {
-  switch (session.role) {
+/** The viewer of a request that passed loadViewer. */
+export function viewerOf(res: Response): Viewer {
+  const viewer = res.locals.viewer;
+  if (!viewer) throw new Error('loadViewer must run before this handler');
+  return viewer;
+}
+
+export function homePathFor(launch: Pick<LaunchSession, 'role' | 'courseId'>): string {
+  switch (launch.role) {
     case 'admin':
       return '/admin/settings';
     case 'instructor':
-      return `/c/${session.courseId}/portal`;
+      return `/c/${launch.courseId}/portal`;
     default:
-      return `/c/${session.courseId}/sessions`;
+      return `/c/${launch.courseId}/sessions`;
   }
 }

@@ -1,35 +1,24 @@
 // The Sessions calendar ("My sessions"): month, week and list views. Decides nothing itself.
-import { Router, type Request } from 'express';
-import type { Db } from '../db/client.js';
-import { findViewer } from '../courses/service.js';
-import type { Clock } from '../lib/clock.js';
-import { renderPage, renderView, wantsFragment } from '../lib/render.js';
-import { loadCalendar, parseCalendarQuery } from '../scheduling/calendar.js';
+import { Router } from 'express';
+import { respond } from '../lib/respond.js';
 import { maySchedule } from '../scheduling/service.js';
-import { requireRole } from './auth.js';
-import { viewerFor } from './sessions.js';
+import type { Services } from '../services.js';
+import { requireRole, viewerOf } from './auth.js';
 
-export function calendarRoutes(db: Db, clock: Clock): Router {
+export function calendarRoutes(services: Services): Router {
   const router = Router();
 
   router.get('/c/:courseId/sessions', requireRole('instructor', 'tutor', 'student', 'admin'), async (req, res) => {
-    const session = res.locals.session!;
-    const query = parseCalendarQuery(req.query);
-    const viewer = await findViewer(db, session.userId, session.courseId);
-    const calendar = await loadCalendar(db, viewerFor(session, viewer), query, clock.now());
-    const locals = { title: 'My sessions', viewer, calendar, canSchedule: maySchedule(viewer.role), added: req.query.added === '1', changed: req.query.changed === '1', current: 'sessions' };
-    res.vary('HX-Request').vary('HX-Target');
-    if (!wantsCalendar(req)) return renderPage(res, 'pages/sessions/index', locals);
-    res.type('html').send(await renderView(res, 'partials/sessions/_calendar', { ...locals, focusHeading: true }));
+    const viewer = viewerOf(res);
+    const calendar = await services.scheduling.calendar(viewer, req.query);
+    // Only the calendar's own links ask for the fragment (HX-Target "calendar"); page loads and history restores get the page.
+    await respond(req, res, {
+      page: 'pages/sessions/index',
+      title: 'My sessions',
+      fragment: { view: 'partials/sessions/_calendar', target: 'calendar' },
+      locals: { calendar, canSchedule: maySchedule(viewer.role), added: req.query.added === '1', changed: req.query.changed === '1', current: 'sessions', focusHeading: true },
+    });
   });
 
   return router;
-}
-
-/**
- * Only the calendar's own links get the fragment. The page script's htmx.ajax page loads (after a
- * launch or a reload) and Back/Forward history restores are htmx requests too, but want the page.
- */
-function wantsCalendar(req: Request): boolean {
-  return wantsFragment(req) && req.get('HX-Target') === 'calendar';
 }

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { DemoLms } from '../demo/service.js';
 import { ValidationError } from '../lib/errors.js';
-import { renderPage } from '../lib/render.js';
+import { renderPage } from '../lib/respond.js';
 
 const StartLaunch = z.object({ person: z.string().min(1) });
 

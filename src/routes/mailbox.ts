@@ -2,7 +2,8 @@
 // only outside production; like the demo LMS it has no sign-in, so it must never hold real mail.
 import { Router } from 'express';
 import { NotFoundError } from '../lib/errors.js';
-import { renderPage } from '../lib/render.js';
+import { renderPage } from '../lib/respond.js';
+import { stampUtc } from '../lib/time.js';
 import type { MailStore } from '../notifications/transport.js';
 
 /** Enough for a newcomer's session; older files stay on disk. */
@@ -35,7 +36,7 @@ async function parse(raw: Buffer) {
 
 async function summarize(raw: Buffer) {
   const mail = await parse(raw);
-  return { date: stamp(mail.date), to: addresses(mail.to), subject: mail.subject ?? '(no subject)' };
+  return { date: stampUtc(mail.date), to: addresses(mail.to), subject: mail.subject ?? '(no subject)' };
 }
 
 async function readMessage(raw: Buffer) {
@@ -43,7 +44,7 @@ async function readMessage(raw: Buffer) {
   return {
     from: addresses(mail.from),
     to: addresses(mail.to),
-    date: stamp(mail.date),
+    date: stampUtc(mail.date),
     subject: mail.subject ?? '(no subject)',
     messageId: mail.messageId ?? '',
     text: mail.text ?? '',
@@ -56,9 +57,4 @@ type AddressField = { text: string } | { text: string }[] | undefined;
 
 function addresses(field: AddressField): string {
   return [field ?? []].flat().map((a) => a.text).join(', ');
-}
-
-/** Development mail is read by its author: plain UTC is enough. */
-function stamp(date: Date | undefined): string {
-  return date ? `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
 }

@@ -1,13 +1,18 @@
 // Pages anyone can reach without a launch: registration info, the Canvas key, health, expiry.
 import { Router } from 'express';
-import type { Database } from '../db/client.js';
 import { canvasDeveloperKey, registrationUrls } from '../lti/registration-info.js';
 import type { DemoLms } from '../demo/service.js';
 import { fullName } from '../demo/people.js';
-import { renderPage } from '../lib/render.js';
+import { renderPage } from '../lib/respond.js';
 import { SessionExpiredError } from '../lib/errors.js';
 
-export function publicRoutes(deps: { baseUrl: string; database: Database; demo: DemoLms | null }): Router {
+export interface Health {
+  /** Throws when the database does not answer. */
+  ping(): Promise<void>;
+  kind: string;
+}
+
+export function publicRoutes(deps: { baseUrl: string; health: Health; demo: DemoLms | null }): Router {
   const router = Router();
 
   router.get('/', async (_req, res) => {
@@ -26,10 +31,10 @@ export function publicRoutes(deps: { baseUrl: string; database: Database; demo: 
 
   router.get('/healthz', async (_req, res) => {
     try {
-      await deps.database.ping();
-      res.json({ status: 'ok', database: deps.database.kind });
+      await deps.health.ping();
+      res.json({ status: 'ok', database: deps.health.kind });
     } catch {
-      res.status(503).json({ status: 'unavailable', database: deps.database.kind });
+      res.status(503).json({ status: 'unavailable', database: deps.health.kind });
     }
   });
 

@@ -7,7 +7,7 @@ import { describeConflicts } from '../availability/conflicts.js';
 import { merge, overlaps, uncovered } from '../availability/intervals.js';
 import { checkConflicts, loadAssistant, nextFreeSlot, SEARCH, type AssistantRow } from '../availability/service.js';
 import { NotFoundError } from '../lib/errors.js';
-import { readProposal, type Proposal } from './proposal.js';
+import { readProposal, seriesBeingEdited, type Proposal } from './proposal.js';
 import { MAX_DURATION_MINUTES } from '../lib/recurrence.js';
 import * as q from './queries.js';
 import { formatDate, formatSlot, instantOfLocal, localDateOf, localTimeOf, wallTime } from '../lib/time.js';
@@ -86,19 +86,13 @@ interface Context {
 /** The proposal the request describes, with the series being edited left out of busy time. */
 async function readContext(db: Db, courseId: string, query: Record<string, unknown>): Promise<Context | null> {
   const fields = AssistantFields.parse(query);
-  const excludeSeriesIds = fields.editOccurrenceId ? [await findEditedSeries(db, courseId, fields.editOccurrenceId)] : [];
+  const excludeSeriesIds = await seriesBeingEdited(db, courseId, fields.editOccurrenceId);
   const form: Record<string, unknown> = { ...query };
   if (fields.assistantDate) form.startDate = fields.assistantDate;
   if (fields.assistantTime) form.startTime = fields.assistantTime;
   if (fields.assistantMinutes) Object.assign(form, { lengthValue: String(fields.assistantMinutes), lengthUnit: 'minutes' });
   const proposal = await readProposal(db, courseId, form);
   return proposal && { proposal, excludeSeriesIds };
-}
-
-async function findEditedSeries(db: Db, courseId: string, occurrenceId: string): Promise<string> {
-  const found = z.uuid().safeParse(occurrenceId).success ? await q.findOccurrenceWithSeries(db, courseId, occurrenceId) : undefined;
-  if (!found) throw new NotFoundError('The session being edited is not in this course.');
-  return found.series.id;
 }
 
 export async function loadAssistantView(db: Db, courseId: string, query: Record<string, unknown>): Promise<AssistantView> {

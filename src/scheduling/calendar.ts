@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { AppError } from '../lib/errors.js';
 import * as q from './queries.js';
-import { seesAllSessions, type Viewer } from './service.js';
+import { viewerZone, type Viewer } from '../courses/service.js';
+import { seesAllSessions } from './service.js';
 import {
   addDays,
   addMonths,
@@ -17,7 +18,6 @@ import {
   formatDate,
   formatDateSpan,
   formatRange,
-  isKnownZone,
   isLocalDate,
   localDateOf,
   startOfLocalDay,
@@ -257,7 +257,7 @@ export function buildCalendar(rows: CalendarRow[], view: CalendarView, ctx: Grid
  * (instructors, administrators) see the whole course, as on the session page.
  */
 export async function loadCalendar(db: Db, viewer: Viewer, query: CalendarQuery, now: Date): Promise<CalendarPage> {
-  const zone = isKnownZone(viewer.timeZone) ? viewer.timeZone : 'UTC';
+  const zone = viewerZone(viewer);
   const today = todayIn(zone, now);
   const ctx: GridContext = { zone, today, anchor: query.date ?? today };
   const seesAll = seesAllSessions(viewer.role);

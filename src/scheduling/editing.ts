@@ -6,31 +6,20 @@ import type { Db } from '../db/client.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import type { Role } from '../lib/session-token.js';
 import * as q from './queries.js';
-import { endBefore, expandOccurrences, type SeriesTiming } from '../lib/recurrence.js';
+import { endBefore, expandOccurrences, timingOf, type SeriesTiming } from '../lib/recurrence.js';
 import { localDateOf, localTimeOf } from '../lib/time.js';
 import { syncBookings } from './bookings.js';
-import { notifyCancelled, notifyEdited, snapshotSeries } from '../notifications/notify.js';
-import { gateConflicts, saveWithoutDoubleBooking, seriesFields, timingOf, validateSessionForm, type ValidSessionForm } from './service.js';
+import { gateConflicts, saveWithoutDoubleBooking } from './conflict-gate.js';
+import { mayEdit, type Actor, type SchedulingDeps } from './service.js';
+import { FormError, seriesFields, validateSessionForm, type ValidSessionForm } from './validation.js';
 
 export type EditScope = 'this' | 'following' | 'all';
 export const EDIT_SCOPES: readonly EditScope[] = ['this', 'following', 'all'];
-
-export interface Actor {
-  userId: string;
-  role: Role;
-}
 
 type Editable = NonNullable<Awaited<ReturnType<typeof q.findOccurrenceWithSeries>>>;
 
 export function repeats(series: q.SeriesRow): boolean {
   return (series.repeat as SeriesTiming['repeat']).freq !== 'none';
-}
-
-/** May this person change this series? Course staff always; a tutor when they run or created it. */
-export async function mayEdit(db: Db, actor: Actor, series: q.SeriesRow): Promise<boolean> {
-  if (actor.role === 'admin' || actor.role === 'instructor') return true;
-  if (actor.role !== 'tutor') return false;
-  return series.createdBy === actor.userId || (await q.isSeriesTutor(db, series.id, actor.userId));
 }
 
 /** The occurrence and its series, when the person may change it and it has not started yet. */
@@ -43,13 +32,13 @@ export async function loadEditable(db: Db, actor: Actor, courseId: string, occur
 }
 
 /** Where a "following" or "all" change starts: this occurrence, or the series' first one still to come. */
-async function anchorOf(db: Db, { occurrence, series }: Editable, scope: EditScope, now: Date) {
+export async function anchorOf(db: Db, { occurrence, series }: Editable, scope: EditScope, now: Date) {
   if (scope !== 'all') return occurrence;
   const upcoming = await q.listOccurrencesFrom(db, series.id, now);
   return upcoming.find((o) => o.startsAt > now) ?? occurrence;
 }
 
-export async function editSessions(db: Db, actor: Actor, courseId: string, occurrenceId: string, scope: EditScope, input: Record<string, unknown>, now: Date) {
+export async function editSessions({ db, hooks }: SchedulingDeps, actor: Actor, courseId: string, occurrenceId: string, scope: EditScope, input: Record<string, unknown>, now: Date) {
   const found = await loadEditable(db, actor, courseId, occurrenceId, now);
   const keptTags = await q.listSeriesTagIds(db, found.series.id);
   const valid = await validateSessionForm(db, actor.userId, { ...input, courseId: found.series.courseId }, now, keptTags);
@@ -58,13 +47,13 @@ export async function editSessions(db: Db, actor: Actor, courseId: string, occur
   const replaced = [found.series.id];
   await gateConflicts(db, valid, timing, replaced);
   await saveWithoutDoubleBooking(db, valid, timing, replaced, async (tx) => {
-    // Notifications: who was invited and which sessions there were, to tell each person once below.
-    const before = await snapshotSeries(tx, found.series.id);
+    // Who was invited and which sessions there were, to tell each person once below.
+    const before = await hooks.beforeChange(tx, found.series.id);
     let changed: string;
     if (detaching) changed = await detachOccurrence(tx, found, valid);
     else changed = await rescheduleFrom(tx, found.series, await anchorOf(tx, found, repeats(found.series) ? scope : 'all', now), valid);
     await syncBookings(tx, [found.series.id, changed]);
-    await notifyEdited(tx, before, changed, now);
+    await hooks.edited(tx, before, changed, now);
   });
 }
 
@@ -130,57 +119,18 @@ async function regenerate(db: Db, seriesId: string, courseId: string, timing: Se
 }
 
 /** Cancels without deleting: cancelled occurrences keep everything attached and show as cancelled. */
-export async function cancelSessions(db: Db, actor: Actor, courseId: string, occurrenceId: string, scope: EditScope, now: Date) {
+export async function cancelSessions({ db, hooks }: SchedulingDeps, actor: Actor, courseId: string, occurrenceId: string, scope: EditScope, now: Date) {
   const found = await loadEditable(db, actor, courseId, occurrenceId, now);
   const from = scope === 'this' ? null : scope === 'following' ? found.occurrence.startsAt : now;
   const ids = from ? (await q.listOccurrencesFrom(db, found.series.id, from)).filter((o) => o.startsAt > now).map((o) => o.id) : [found.occurrence.id];
   await db.transaction(async (tx) => {
-    // Notifications: which sessions were still scheduled, to tell each person once below.
-    const before = await snapshotSeries(tx, found.series.id);
+    // Which sessions were still scheduled, to tell each person once below.
+    const before = await hooks.beforeChange(tx, found.series.id);
     await q.cancelOccurrences(tx, ids);
     await q.updateSeries(tx, found.series.id, {});
     await syncBookings(tx, [found.series.id]);
-    // Notifications: one cancellation per invitee, whatever the number of sessions cancelled.
-    await notifyCancelled(tx, before, ids, now);
+    // One cancellation per invitee, whatever the number of sessions cancelled.
+    await hooks.cancelled(tx, before, ids, now);
   });
   return ids.length;
-}
-
-/** The edit form's starting values for a scope, in the same shape the form posts. */
-export async function loadEditValues(db: Db, { occurrence, series }: Editable, scope: EditScope, now: Date): Promise<Record<string, unknown>> {
-  const [tagIds, resources, invitees] = await Promise.all([q.listSeriesTagIds(db, series.id), q.listSeriesResources(db, series.id), q.listSeriesInvitees(db, series.id)]);
-  const anchor = await anchorOf(db, { occurrence, series }, repeats(series) ? scope : 'this', now);
-  const timing = timingOf(series);
-  const rule = timing.repeat;
-  const anchorDate = localDateOf(anchor.startsAt, series.timeZone);
-  const remaining = expandOccurrences(timing).filter((o) => o.localDate >= anchorDate && !series.excludedDates.includes(o.localDate)).length;
-  const minutes = series.durationMinutes;
-  const pick = (kind: 'before' | 'exit', field: 'title' | 'url') => resources.filter((r) => r.kind === kind).map((r) => r[field]);
-  return {
-    name: series.name,
-    description: series.description,
-    courseId: series.courseId,
-    tagIds,
-    resourceTitle: pick('before', 'title'),
-    resourceUrl: pick('before', 'url'),
-    exitTitle: pick('exit', 'title'),
-    exitUrl: pick('exit', 'url'),
-    autoResources: series.autoResources ? 'on' : '',
-    startDate: anchorDate,
-    startTime: scope === 'this' ? localTimeOf(occurrence.startsAt, series.timeZone) : timing.startTime,
-    zone: series.timeZone,
-    lengthValue: String(minutes % 60 === 0 ? minutes / 60 : minutes),
-    lengthUnit: minutes % 60 === 0 ? 'hours' : 'minutes',
-    repeat: scope === 'this' ? 'none' : rule.freq,
-    interval: rule.freq === 'none' ? '1' : String(rule.interval),
-    weekdays: rule.freq === 'weekly' ? rule.weekdays : [],
-    monthlyBy: rule.freq === 'monthly' ? rule.by : 'monthday',
-    endType: rule.freq === 'none' ? 'count' : rule.end.type,
-    until: rule.freq !== 'none' && rule.end.type === 'until' ? rule.end.date : '',
-    count: String(rule.freq !== 'none' && rule.end.type === 'count' ? remaining : 10),
-    tutorIds: invitees.filter((i) => i.role === 'tutor').map((i) => i.userId),
-    studentIds: invitees.filter((i) => i.role === 'student').map((i) => i.userId),
-    invitedOnly: series.invitedOnly ? 'on' : '',
-    meetingUrl: series.meetingUrl ?? '',
-  };
 }

@@ -1,19 +1,22 @@
-// Scheduling tutoring sessions: the "Add sessions" use case and what the pages read.
+// Scheduling tutoring sessions: who may schedule and edit, the "Add sessions" use case, and the
+// module's service as the composition root builds it (createSchedulingService, at the end).
 import type { Db } from '../db/client.js';
-import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
-import { checkConflicts } from '../availability/service.js';
-import { describeConflicts, fingerprint, type PersonConflicts } from '../availability/conflicts.js';
-import { isDoubleBooking, syncBookings } from './bookings.js';
-import { checkTagIds, findPlatformOfUser } from '../tags/service.js';
 import type { Role } from '../lib/session-token.js';
+import { ForbiddenError } from '../lib/errors.js';
+import { expandOccurrences } from '../lib/recurrence.js';
+import { syncBookings } from './bookings.js';
+import { gateConflicts, saveWithoutDoubleBooking } from './conflict-gate.js';
+import type { Viewer } from '../courses/service.js';
+import type { Clock } from '../lib/clock.js';
+import { findTutorsByTags } from '../tags/service.js';
+import { loadAssistantView, loadLaterConflicts, moveToNextFree } from './assistant-view.js';
+import { loadCalendar, parseCalendarQuery } from './calendar.js';
+import { anchorOf, cancelSessions, EDIT_SCOPES, editSessions, loadEditable, repeats, type EditScope } from './editing.js';
+import { checkProposal } from './proposal.js';
 import * as q from './queries.js';
-import { notifySaved } from '../notifications/notify.js';
-import { checkTiming, describeRepeat, expandOccurrences, timingOf, type SeriesTiming } from '../lib/recurrence.js';
-
-export { timingOf } from '../lib/recurrence.js';
-import { AddSessionsForm, readResources, readTiming, TIMING_FIELDS } from './schemas.js';
-import { fieldErrors } from '../lib/forms.js';
-import { formatRange } from '../lib/time.js';
+import { loadEditValues, loadSessionForm } from './session-form.js';
+import { loadSessionPage } from './session-page.js';
+import { seriesFields, validateSessionForm, type ValidSessionForm } from './validation.js';
 
 const SCHEDULING_ROLES: readonly Role[] = ['admin', 'instructor', 'tutor'];
 
@@ -21,11 +24,21 @@ export function maySchedule(role: Role): boolean {
   return SCHEDULING_ROLES.includes(role);
 }
 
-/** Thrown with every problem of the form at once, keyed by form field. */
-export class FormError extends ValidationError {
-  constructor(fields: Record<string, string>) {
-    super('Some details need your attention.', fields);
-  }
+/**
+ * What other modules do inside the transaction of a change to sessions (notifications queue the
+ * emails about it): wired by the composition root, so scheduling imports none of them.
+ */
+export interface SchedulingHooks {
+  /** Before a change: what the series was, handed back to `edited` or `cancelled`. */
+  beforeChange(tx: Db, seriesId: string): Promise<unknown>;
+  added(tx: Db, seriesId: string, now: Date): Promise<void>;
+  edited(tx: Db, before: unknown, changedSeriesId: string, now: Date): Promise<void>;
+  cancelled(tx: Db, before: unknown, occurrenceIds: string[], now: Date): Promise<void>;
+}
+
+export interface SchedulingDeps {
+  db: Db;
+  hooks: SchedulingHooks;
 }
 
 /**
@@ -33,172 +46,24 @@ export class FormError extends ValidationError {
  * or after at most 500 sessions), so all occurrences are stored now: RSVPs, attendance and
  * feedback can attach to any of them.
  */
-export async function addSessions(db: Db, actorId: string, input: unknown, now: Date): Promise<{ seriesId: string; courseId: string }> {
+export async function addSessions({ db, hooks }: SchedulingDeps, actorId: string, input: unknown, now: Date): Promise<{ seriesId: string; courseId: string }> {
   const valid = await validateSessionForm(db, actorId, input, now);
   const { form, timing } = valid;
   const role = await q.findMembershipRole(db, actorId, form.courseId);
   if (!role || !maySchedule(role)) throw new ForbiddenError('You can schedule sessions only in communities where you are a tutor, an instructor or an administrator.');
   await gateConflicts(db, valid, timing);
-  const seriesId = await saveWithoutDoubleBooking(db, valid, timing, [], (tx) => createSeries(tx, valid, actorId, now));
+  const seriesId = await saveWithoutDoubleBooking(db, valid, timing, [], (tx) => createSeries(tx, hooks, valid, actorId, now));
   return { seriesId, courseId: form.courseId };
 }
 
-async function createSeries(tx: Db, valid: ValidSessionForm, actorId: string, now: Date): Promise<string> {
+async function createSeries(tx: Db, hooks: SchedulingHooks, valid: ValidSessionForm, actorId: string, now: Date): Promise<string> {
   const id = await q.insertSeries(tx, seriesFields(valid, actorId));
   await q.replaceSeriesDetails(tx, id, valid.form.courseId, valid);
   await q.insertOccurrences(tx, id, valid.form.courseId, expandOccurrences(valid.timing));
   await syncBookings(tx, [id]);
-  // Notifications: invitations are queued in this transaction, so they exist exactly when the session does.
-  await notifySaved(tx, id, now);
+  // Invitations are queued in this transaction, so they exist exactly when the session does.
+  await hooks.added(tx, id, now);
   return id;
-}
-
-/**
- * The scheduler saw conflicts (or there are new ones): the form comes back with them. People
- * who are unavailable or in another session can be overruled by confirming exactly these
- * conflicts; a tutor who already tutors another session then cannot (`blocking`).
- */
-export class SchedulingConflicts extends AppError {
-  constructor(
-    readonly groups: PersonConflicts[],
-    readonly fingerprint: string,
-    readonly blocking: boolean,
-  ) {
-    super(409, {
-      title: 'Scheduling conflicts',
-      message: blocking
-        ? 'A tutor is already booked for another session at this time. Choose another time or another tutor.'
-        : 'Some invited people can’t make it. Change the time, or confirm that you want to schedule it anyway.',
-    });
-  }
-}
-
-/**
- * Saves only when nobody has a conflict, or the scheduler confirmed exactly the conflicts there
- * are now, and no tutor would be double-booked. `timing` is what will be saved (an edit of one
- * occurrence saves a one-off); `excludeSeriesIds` are the series the save replaces.
- */
-export async function gateConflicts(db: Db, valid: ValidSessionForm, timing: SeriesTiming, excludeSeriesIds: string[] = []): Promise<void> {
-  const report = await checkConflicts(db, { timing, invitees: valid.invitees, excludeSeriesIds });
-  if (report.conflicts.length === 0) return;
-  const print = fingerprint(report.conflicts);
-  const blocking = report.conflicts.some((c) => c.kind === 'busy' && c.blocking);
-  if (!blocking && valid.form.confirmConflicts === print) return;
-  throw new SchedulingConflicts(describeConflicts(report.conflicts, timing.zone, valid.form.courseId), print, blocking);
-}
-
-/**
- * Runs the save; when the database refuses a double booking (another save took the tutor since
- * the check above), reports who and when like the check does.
- */
-export async function saveWithoutDoubleBooking<T>(db: Db, valid: ValidSessionForm, timing: SeriesTiming, excludeSeriesIds: string[], save: (tx: Db) => Promise<T>): Promise<T> {
-  try {
-    return await db.transaction((tx) => save(tx as unknown as Db));
-  } catch (err) {
-    if (!isDoubleBooking(err)) throw err;
-    // Only the tutors' clashes explain the refusal: soft conflicts here would invite a confirmation
-    // that cannot help. With none left to name (a clash inside the replaced series), the alert says so generally.
-    const report = await checkConflicts(db, { timing, invitees: valid.invitees, excludeSeriesIds });
-    const blocking = report.conflicts.filter((c) => c.kind === 'busy' && c.blocking);
-    throw new SchedulingConflicts(describeConflicts(blocking, timing.zone, valid.form.courseId), '', true);
-  }
-}
-
-export interface ValidSessionForm {
-  form: AddSessionsForm;
-  timing: SeriesTiming;
-  tagIds: string[];
-  resources: ReturnType<typeof readResources>['resources'];
-  invitees: { userId: string; role: 'tutor' | 'student' }[];
-}
-
-/**
- * Checks the whole form and reports every problem at once (FormError). `keptTagIds` are tags the
- * series already has: they stay valid after being retired.
- */
-export async function validateSessionForm(db: Db, actorId: string, input: unknown, now: Date, keptTagIds: string[] = []): Promise<ValidSessionForm> {
-  const parsed = AddSessionsForm.safeParse(input);
-  if (!parsed.success) throw new FormError(fieldErrors(parsed.error));
-  const form = parsed.data;
-  const errors: Record<string, string> = {};
-  const { resources, errors: resourceErrors } = readResources(form);
-  Object.assign(errors, resourceErrors);
-  const timing = readTiming(form);
-  const timingProblems = Object.entries(checkTiming(timing));
-  for (const [field, message] of timingProblems) errors[TIMING_FIELDS[field] ?? field] ??= message;
-  // A session in the past could never be edited or cancelled, and its invitations would be news of nothing.
-  if (timingProblems.length === 0 && !startsAfter(timing, now)) errors.startDate ??= PAST_START;
-  await checkInvitees(db, form.courseId, form.tutorIds, form.studentIds, errors);
-  const tagIds = unique(form.tagIds);
-  try {
-    await checkTagIds(db, await findPlatformOfUser(db, actorId), tagIds, { allowRetired: keptTagIds });
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    errors.tagIds = err.fields.tagIds ?? err.message;
-  }
-  if (Object.keys(errors).length > 0) throw new FormError(errors);
-  const invitees = [
-    ...unique(form.tutorIds).map((userId) => ({ userId, role: 'tutor' as const })),
-    ...unique(form.studentIds).filter((s) => !form.tutorIds.includes(s)).map((userId) => ({ userId, role: 'student' as const })),
-  ];
-  return { form, timing, tagIds, resources, invitees };
-}
-
-export const PAST_START = 'Choose a date and time that has not passed yet';
-
-/** Whether the first session the timing gives starts after `now`. */
-function startsAfter(timing: SeriesTiming, now: Date): boolean {
-  const first = expandOccurrences(timing, {}, 1)[0];
-  return !!first && first.start > now;
-}
-
-export function seriesFields({ form, timing }: ValidSessionForm, createdBy: string): q.NewSeries {
-  return {
-    courseId: form.courseId,
-    createdBy,
-    name: form.name,
-    description: form.description,
-    timeZone: timing.zone,
-    startDate: timing.startDate,
-    startTime: timing.startTime,
-    durationMinutes: timing.durationMinutes,
-    repeat: timing.repeat,
-    invitedOnly: form.invitedOnly,
-    meetingUrl: form.meetingUrl || null,
-    autoResources: form.autoResources,
-  };
-}
-
-/** Tutors must be the course's tutors or instructors; students its students. */
-async function checkInvitees(db: Db, courseId: string, tutorIds: string[], studentIds: string[], errors: Record<string, string>) {
-  const members = await q.listMembers(db, courseId, ['instructor', 'tutor', 'student']);
-  const roleOf = new Map(members.map((m) => [m.userId, m.role]));
-  if (tutorIds.some((id) => !['tutor', 'instructor'].includes(roleOf.get(id) ?? ''))) {
-    errors.tutorIds ??= 'Choose tutors from this community’s tutors';
-  }
-  if (studentIds.some((id) => roleOf.get(id) !== 'student')) errors.studentIds = 'Choose students from this community’s students';
-}
-
-function unique(ids: string[]): string[] {
-  return [...new Set(ids)];
-}
-
-/** What the Add sessions form offers. */
-export async function loadAddSessionsForm(db: Db, actorId: string, courseId: string) {
-  const [communities, tutors, students, user] = await Promise.all([
-    q.listSchedulingCourses(db, actorId),
-    q.listMembers(db, courseId, ['tutor', 'instructor']),
-    q.listMembers(db, courseId, ['student']),
-    q.findUserPlatform(db, actorId),
-  ]);
-  return { communities, tutors, students, timeZone: user?.timeZone ?? null };
-}
-
-export interface Viewer {
-  userId: string;
-  courseId: string;
-  role: Role;
-  timeZone: string;
 }
 
 /** Instructors and administrators see every session of their course; others what they may join. */
@@ -206,63 +71,70 @@ export function seesAllSessions(role: Role): boolean {
   return role === 'instructor' || role === 'admin';
 }
 
-/** The session page: one occurrence with its series, as the viewer may see it. */
-export async function loadSessionPage(db: Db, viewer: Viewer, occurrenceId: string, now: Date) {
-  const found = await q.findOccurrence(db, viewer.courseId, occurrenceId);
-  if (!found) throw new NotFoundError('This session does not exist in this community.');
-  const [invitees, tags, resources] = await Promise.all([
-    q.listSeriesInvitees(db, found.series.id),
-    q.listSeriesTags(db, found.series.id),
-    q.listSeriesResources(db, found.series.id),
-  ]);
-  const invited = invitees.some((i) => i.userId === viewer.userId);
-  const mine = found.series.createdBy === viewer.userId;
-  if (!seesAllSessions(viewer.role) && !invited && !mine && found.series.invitedOnly) {
-    throw new NotFoundError('This session does not exist in this community.');
-  }
-  const repeatSummary = await describeSeriesRepeat(db, found.series);
-  const ended = found.endsAt.getTime() <= now.getTime() || found.status === 'ended';
-  const matching = found.series.autoResources
-    ? await q.listMatchingResources(
-        db,
-        viewer.courseId,
-        found.series.id,
-        tags.filter((t) => t.category === 'topic').map((t) => t.id),
-        tags.filter((t) => t.category === 'grade_level').map((t) => t.id),
-      )
-    : [];
-  const own = new Set(resources.map((r) => r.url));
+export interface Actor {
+  userId: string;
+  role: Role;
+}
+
+/** May this person change this series? Course staff always; a tutor when they run or created it. */
+export async function mayEdit(db: Db, actor: Actor, series: q.SeriesRow): Promise<boolean> {
+  if (actor.role === 'admin' || actor.role === 'instructor') return true;
+  if (actor.role !== 'tutor') return false;
+  return series.createdBy === actor.userId || (await q.isSeriesTutor(db, series.id, actor.userId));
+}
+
+// ---- The module's service -----------------------------------------------------------------
+
+/** The occurrence-choice of a repeating session's edit or cancel, from a query or form field. */
+export function readScope(value: unknown): EditScope | null {
+  return EDIT_SCOPES.includes(value as EditScope) ? (value as EditScope) : null;
+}
+
+const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+
+/**
+ * Scheduling as the routes use it: each method is one page's or one action's work, for the
+ * viewer who asks, at the clock's time. Built once by the composition root (src/services.ts).
+ */
+export function createSchedulingService(deps: SchedulingDeps & { clock: Clock }) {
+  const { db, clock } = deps;
   return {
-    occurrenceId: found.occurrenceId,
-    series: found.series,
-    startsAt: found.startsAt,
-    status: found.status,
-    name: found.series.name,
-    description: found.series.description,
-    community: found.courseTitle,
-    tags,
-    when: formatRange(found.startsAt, found.endsAt, viewer.timeZone),
-    schedulerWhen: found.series.timeZone !== viewer.timeZone ? formatRange(found.startsAt, found.endsAt, found.series.timeZone) : null,
-    lengthMinutes: found.series.durationMinutes,
-    repeatSummary,
-    tutors: invitees.filter((i) => i.role === 'tutor'),
-    students: invitees.filter((i) => i.role === 'student'),
-    invitedOnly: found.series.invitedOnly,
-    // Notifications: staff see who gets no emails about this session.
-    showsEmailGaps: viewer.role !== 'student',
-    meetingUrl: found.series.meetingUrl,
-    // Students see resources until the session is over and exit resources after it; staff see both.
-    resources: [...resources.filter((r) => r.kind === 'before'), ...matching.filter((r) => !own.has(r.url)).map((r) => ({ ...r, kind: 'before' as const }))].filter(
-      () => viewer.role !== 'student' || !ended,
-    ),
-    exitResources: resources.filter((r) => r.kind === 'exit' && (viewer.role !== 'student' || ended)),
+    calendar: (viewer: Viewer, query: unknown) => loadCalendar(db, viewer, parseCalendarQuery(query), clock.now()),
+    sessionPage: (viewer: Viewer, occurrenceId: string) => loadSessionPage(db, viewer, occurrenceId, clock.now()),
+    /** The Add sessions form: blank, or as submitted with the reasons it was refused. */
+    sessionForm: (viewer: Viewer, input: Parameters<typeof loadSessionForm>[2] = {}) => loadSessionForm(db, viewer, input),
+    addSessions: (actor: Pick<Viewer, 'userId'>, body: unknown) => addSessions(deps, actor.userId, body, clock.now()),
+    /** The form's live availability alert. */
+    checkProposal: (viewer: Viewer, body: Record<string, unknown>) => checkProposal(db, viewer.courseId, body),
+    /** "Find by tags": the Tutors list again, best match for the chosen tags first. */
+    findTutors: async (viewer: Viewer, query: Record<string, unknown>) => ({
+      tutors: await findTutorsByTags(db, viewer.courseId, list(query.tagIds)),
+      chosen: list(query.tutorIds),
+      courseId: viewer.courseId,
+    }),
+    /** Editing a repeating session first asks which sessions; then (or for a one-off) the form with its stored values. */
+    editForm: async (viewer: Viewer, occurrenceId: string, scopeAsked: unknown) => {
+      const now = clock.now();
+      const found = await loadEditable(db, viewer, viewer.courseId, occurrenceId, now);
+      const scope = readScope(scopeAsked);
+      if (repeats(found.series) && !scope) return { choose: true as const, name: found.series.name };
+      const anchor = await anchorOf(db, found, repeats(found.series) ? (scope ?? 'all') : 'this', now);
+      const values = await loadEditValues(db, found, scope ?? 'all', anchor);
+      return { choose: false as const, form: await loadSessionForm(db, viewer, { values, edit: { occurrenceId, scope: repeats(found.series) ? scope : null } }) };
+    },
+    editSessions: (viewer: Viewer, occurrenceId: string, body: Record<string, unknown>) =>
+      editSessions(deps, viewer, viewer.courseId, occurrenceId, readScope(body.scope) ?? 'all', body, clock.now()),
+    /** The cancel page: which sessions (for a repeating one). */
+    cancelChoice: async (viewer: Viewer, occurrenceId: string) => {
+      const found = await loadEditable(db, viewer, viewer.courseId, occurrenceId, clock.now());
+      return { name: found.series.name, repeating: repeats(found.series) };
+    },
+    cancelSessions: (viewer: Viewer, occurrenceId: string, body: Record<string, unknown>) =>
+      cancelSessions(deps, viewer, viewer.courseId, occurrenceId, readScope(body.scope) ?? 'this', clock.now()),
+    assistant: (viewer: Viewer, query: Record<string, unknown>) => loadAssistantView(db, viewer.courseId, query),
+    assistantNextFree: (viewer: Viewer, query: Record<string, unknown>) => moveToNextFree(db, viewer.courseId, query, clock.now()),
+    assistantLater: (viewer: Viewer, query: Record<string, unknown>) => loadLaterConflicts(db, viewer.courseId, query),
   };
 }
 
-/** The repeat in words; a session moved out of a series says which series it came from. */
-async function describeSeriesRepeat(db: Db, series: q.SeriesRow): Promise<string> {
-  const own = describeRepeat(timingOf(series));
-  if (!series.parentSeriesId || (series.repeat as SeriesTiming['repeat']).freq !== 'none') return own;
-  const parent = await q.findSeries(db, series.parentSeriesId);
-  return parent ? `${own} (moved from the series “${parent.name}”: ${describeRepeat(timingOf(parent))})` : own;
-}
+export type SchedulingService = ReturnType<typeof createSchedulingService>;

@@ -5,7 +5,9 @@ import type { Db } from '../db/client.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
 import * as q from './queries.js';
 import { findPlatformOfUser } from '../courses/service.js';
-import { CATEGORY_LABELS, TAG_CATEGORIES, TagId, type TagCategory } from './schemas.js';
+import type { Clock } from '../lib/clock.js';
+import { parseCommand } from '../lib/forms.js';
+import { CATEGORY_LABELS, CategorySlug, slugOf, TAG_CATEGORIES, TagId, TagNameForm, type TagCategory } from './schemas.js';
 
 export interface Tag {
   id: string;
@@ -177,3 +179,89 @@ function duplicateName(category: TagCategory, name: string, retiredAt: Date | nu
     : `A ${label} tag named “${name}” already exists.`;
   return new ValidationError(message, { name: message });
 }
+
+// ---- The Tags page ------------------------------------------------------------------------
+
+/** What one category's part shows after an action: the form to refill, its error, where focus goes. */
+export interface CategoryState {
+  create?: { name: string; error?: string };
+  rename?: { tagId: string; name: string; error?: string };
+  /** `create`, or `rename:<id>`, `retire:<id>`, `restore:<id>`: the control to focus after the swap. */
+  focus?: string;
+  notice?: string;
+}
+
+export interface CategoryView {
+  category: TagCategory;
+  label: string;
+  slug: string;
+  active: Tag[];
+  retired: Tag[];
+  state: CategoryState;
+}
+
+export type TagAction = 'create' | 'rename' | 'retire' | 'restore';
+
+/** The page after an action: every category, and the acted-on one (its part alone for htmx). */
+export interface TagsPage {
+  categories: CategoryView[];
+  acted: CategoryView | null;
+  status: number;
+}
+
+function categoryView(group: TagGroup, state: CategoryState): CategoryView {
+  return { category: group.category, label: group.label, slug: slugOf(group.category), active: group.tags.filter((t) => !t.retiredAt), retired: group.tags.filter((t) => t.retiredAt), state };
+}
+
+/** The site's tag catalogue as instructors and administrators manage it (built once by src/services.ts). */
+export function createTagsService({ db, clock }: { db: Db; clock: Clock }) {
+  const pageFor = async (platformId: string, acted: TagCategory | null, state: CategoryState, status = 200): Promise<TagsPage> => {
+    const categories = (await listTags(db, platformId, { includeRetired: true })).map((g) => categoryView(g, g.category === acted ? state : {}));
+    return { categories, acted: categories.find((c) => c.category === acted) ?? null, status };
+  };
+  /** Runs one action; invalid input comes back as the category's form refilled with its error (422). */
+  const act = async (viewer: { userId: string }, action: TagAction, params: { category?: unknown; tagId?: unknown }, body: unknown): Promise<TagsPage> => {
+    const parsed = CategorySlug.safeParse(params.category);
+    if (!parsed.success) throw new NotFoundError('There is no such tag category.');
+    const category = parsed.data;
+    const platformId = await findPlatformOfUser(db, viewer.userId);
+    const tagId = String(params.tagId ?? '');
+    const label = CATEGORY_LABELS[category];
+    const typed = typeof (body as { name?: unknown })?.name === 'string' ? (body as { name: string }).name : '';
+    try {
+      const done = await runAction(action, platformId, category, tagId, body, label);
+      return pageFor(platformId, category, done);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const error = err.fields.name ?? err.message;
+      const state: CategoryState = action === 'rename' ? { rename: { tagId, name: typed, error }, focus: `rename-input:${tagId}` } : { create: { name: typed, error }, focus: 'create' };
+      return pageFor(platformId, category, state, 422);
+    }
+  };
+  const runAction = async (action: TagAction, platformId: string, category: TagCategory, tagId: string, body: unknown, label: string): Promise<CategoryState> => {
+    switch (action) {
+      case 'create': {
+        const tag = await createTag(db, platformId, category, parseCommand(TagNameForm, body).name);
+        return { notice: `Added the ${label} tag “${tag.name}”.`, focus: 'create' };
+      }
+      case 'rename': {
+        const tag = await renameTag(db, platformId, category, tagId, parseCommand(TagNameForm, body).name, clock.now());
+        return { notice: `Renamed the ${label} tag to “${tag.name}”.`, focus: `rename:${tag.id}` };
+      }
+      case 'retire': {
+        const tag = await retireTag(db, platformId, category, tagId, clock.now());
+        return { notice: `Retired the ${label} tag “${tag.name}”. It is no longer offered for new sessions.`, focus: `restore:${tag.id}` };
+      }
+      case 'restore': {
+        const tag = await restoreTag(db, platformId, category, tagId, clock.now());
+        return { notice: `Restored the ${label} tag “${tag.name}”.`, focus: `retire:${tag.id}` };
+      }
+    }
+  };
+  return {
+    page: async (viewer: { userId: string }) => pageFor(await findPlatformOfUser(db, viewer.userId), null, {}),
+    act,
+  };
+}
+
+export type TagsService = ReturnType<typeof createTagsService>;

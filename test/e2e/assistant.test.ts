@@ -6,7 +6,6 @@ import { expect } from 'chai';
 import { eq, inArray } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { availabilityHours, memberships, users } from '../../src/db/schema.js';
-import { addSessions } from '../../src/scheduling/service.js';
 import { fixedClock } from '../support/app.js';
 import { expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
@@ -30,10 +29,10 @@ describe('Scheduling assistant in a browser', () => {
     await db.delete(availabilityHours);
     // The student is already in another tutor's session from 12:00 to 13:00 that Tuesday.
     const [course] = await db.select({ id: memberships.courseId }).from(memberships).where(eq(memberships.userId, student));
-    await addSessions(db, otherTutor, {
+    await env.app.built.services.scheduling.addSessions({ userId: otherTutor }, {
       name: 'Lab prep', courseId: course!.id, startDate: '2027-03-09', startTime: '12:00', zone: 'America/New_York', lengthValue: '60', lengthUnit: 'minutes',
       repeat: 'none', tutorIds: otherTutor, studentIds: student,
-    }, new Date());
+    });
     const weekdays = [1, 2, 3, 4, 5];
     await db.insert(availabilityHours).values([
       ...weekdays.map((weekday) => ({ userId: tutor, weekday, startTime: '09:00', endTime: '17:00', timeZone: 'America/New_York' })),

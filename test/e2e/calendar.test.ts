@@ -5,7 +5,6 @@ import { expect } from 'chai';
 import { eq, inArray } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { availabilityHours, memberships, users } from '../../src/db/schema.js';
-import { addSessions } from '../../src/scheduling/service.js';
 import { fixedClock } from '../support/app.js';
 import { expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
@@ -143,7 +142,7 @@ describe('Sessions calendar in a browser', () => {
     const [tutor] = await db.select({ id: users.id }).from(users).where(eq(users.sub, 'demo-tutor-1'));
     const [membership] = await db.select({ courseId: memberships.courseId }).from(memberships).where(eq(memberships.userId, tutor!.id));
     for (const [i, startTime] of ['09:00', '10:00', '11:00', '12:00', '13:00'].entries()) {
-      await addSessions(db, tutor!.id, { name: `Lab clinic ${i + 1}`, courseId: membership!.courseId, startDate: '2027-04-20', startTime, zone: 'America/New_York', lengthValue: '45', lengthUnit: 'minutes', repeat: 'none', tutorIds: tutor!.id, invitedOnly: 'on' }, new Date());
+      await env.app.built.services.scheduling.addSessions({ userId: tutor!.id }, { name: `Lab clinic ${i + 1}`, courseId: membership!.courseId, startDate: '2027-04-20', startTime, zone: 'America/New_York', lengthValue: '45', lengthUnit: 'minutes', repeat: 'none', tutorIds: tutor!.id, invitedOnly: 'on' });
     }
     await launchFromDemo(page, env.app.baseUrl, 'tutor', TUTOR);
     await navigate('Next month', 'April 2027');

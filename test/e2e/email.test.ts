@@ -8,7 +8,6 @@ import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { availabilityHours, occurrences, sessionSeries, users } from '../../src/db/schema.js';
-import { sessionLink } from '../../src/notifications/links.js';
 import { registerSimulator } from '../support/app.js';
 import { people } from '../support/launch.js';
 import { PlatformSimulator } from '../support/platform-simulator.js';
@@ -200,7 +199,7 @@ describe('Email in a browser: reminders, calendar feed, dev mailbox, delivery lo
       .from(occurrences)
       .innerJoin(sessionSeries, eq(sessionSeries.id, occurrences.seriesId))
       .where(eq(sessionSeries.name, NAME));
-    const link = sessionLink(student!.id, occurrence!.id, occurrence!.endsAt);
+    const link = env.app.built.services.notifications.links.sessionLink(student!.id, occurrence!.id, occurrence!.endsAt);
 
     await open();
     await page.goto(link);

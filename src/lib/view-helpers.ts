@@ -1,0 +1,37 @@
+// The formatting views share, registered once on the app (app.locals): views decide nothing, they
+// call these. Each is plain words for people; nothing here reads data.
+import { stampUtc, zoneLabel } from './time.js';
+
+const ROLE_LABELS: Record<string, string> = { admin: 'Administrator', instructor: 'Instructor', tutor: 'Tutor', student: 'Student' };
+
+const EDIT_SCOPE_LABELS: Record<string, string> = { this: 'this session only', following: 'this and the following sessions', all: 'all sessions still to come' };
+
+const WEEKDAY_NAMES: Record<string, string> = { MO: 'Monday', TU: 'Tuesday', WE: 'Wednesday', TH: 'Thursday', FR: 'Friday', SA: 'Saturday', SU: 'Sunday' };
+
+export const viewHelpers = {
+  /** "America/New York". */
+  zoneLabel,
+  /** "2027-03-01 09:00:05 UTC", for operators' logs. */
+  stampUtc,
+  /** "Instructor", "Tutor", ... */
+  roleLabel: (role: string): string => ROLE_LABELS[role] ?? role,
+  /** "Tuesday" for TU. */
+  weekdayName: (day: string): string => WEEKDAY_NAMES[day] ?? day,
+  /** The sessions an edit changes, in words. */
+  editScopeLabel: (scope: string): string => EDIT_SCOPE_LABELS[scope] ?? scope,
+  /** "1 session", "3 sessions"; `many` defaults to `one` + "s". */
+  plural: (count: number, one: string, many = `${one}s`): string => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`,
+  /** "45 minutes", "1 hour", "2 hours", "90 minutes". */
+  duration: (minutes: number): string => {
+    if (minutes % 60 === 0) return minutes === 60 ? '1 hour' : `${minutes / 60} hours`;
+    return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  },
+  /** ` aria-current="page"` on the navigation link of the page being shown. */
+  currentAttr: (current: unknown, name: string): string => (current === name ? ' aria-current="page"' : ''),
+  /** Form rows to show: what was typed plus one blank row to add another. */
+  rowsWithBlank: (...columns: unknown[][]): number => Math.max(0, ...columns.map((c) => c.length)) + 1,
+  /** ` aria-invalid="true" aria-describedby="<field>-error"` for a field with an error. */
+  invalidAttrs: (errors: Record<string, string> | undefined, field: string): string => (errors?.[field] ? ` aria-invalid="true" aria-describedby="${field}-error"` : ''),
+};
+
+export type ViewHelpers = typeof viewHelpers;

@@ -1,0 +1,34 @@
+// The composition root: every service TutorKit's routes use, built once from the configuration,
+// the database and the clock. Routers receive these, never the database; the hooks between
+// modules (a saved session queues its emails in the same transaction) are wired here, so no
+// module imports the one that reacts to it.
+import type { Config } from './config.js';
+import { defaultMailFrom } from './config.js';
+import type { Db } from './db/client.js';
+import { createAccountService } from './account/service.js';
+import { createCoursesService } from './courses/service.js';
+import type { Clock } from './lib/clock.js';
+import { createLinks } from './notifications/links.js';
+import { createNotificationsService } from './notifications/service.js';
+import { createSchedulingService } from './scheduling/service.js';
+import { createTagsService } from './tags/service.js';
+
+export interface ServiceDeps {
+  config: Pick<Config, 'baseUrl' | 'ltiKey' | 'mailFrom'>;
+  db: Db;
+  clock: Clock;
+}
+
+export function createServices({ config, db, clock }: ServiceDeps) {
+  const links = createLinks({ baseUrl: config.baseUrl, key: config.ltiKey, from: config.mailFrom ?? defaultMailFrom(config.baseUrl) });
+  const notifications = createNotificationsService({ db, clock, links });
+  return {
+    courses: createCoursesService({ db }),
+    tags: createTagsService({ db, clock }),
+    scheduling: createSchedulingService({ db, clock, hooks: notifications.schedulingHooks }),
+    account: createAccountService({ db, clock, notifications }),
+    notifications,
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
