@@ -6,6 +6,8 @@ export interface DemoPerson {
   givenName: string;
   familyName: string;
   role: Exclude<Role, 'admin'>;
+  /** Also the demo LMS's site administrator (institution Administrator): Site settings, the email log. */
+  siteAdmin?: boolean;
   /**
    * Where the person lives and when they are free (weekly ranges: ISO weekdays, local HH:mm), so
    * the conflict alert and the Scheduling assistant have something to show. The people a
@@ -23,7 +25,7 @@ export const DEMO_COURSE = {
 };
 
 export const DEMO_PEOPLE: readonly DemoPerson[] = [
-  { sub: 'demo-instructor-1', givenName: 'Amara', familyName: 'Okafor', role: 'instructor' },
+  { sub: 'demo-instructor-1', givenName: 'Amara', familyName: 'Okafor', role: 'instructor', siteAdmin: true },
   { sub: 'demo-tutor-1', givenName: 'Maya', familyName: 'Chen', role: 'tutor' },
   {
     sub: 'demo-tutor-2',
@@ -64,6 +66,8 @@ export const LTI_ROLE_FOR: Record<DemoPerson['role'], string> = {
   tutor: 'http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant',
   student: 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner',
 };
+
+export const INSTITUTION_ADMIN = 'http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator';
 
 export function fullName(p: DemoPerson): string {
   return `${p.givenName} ${p.familyName}`;

@@ -6,7 +6,7 @@ import type { Db } from '../db/client.js';
 import * as courses from '../courses/queries.js';
 import { registerPlatform, type PlatformRegistration } from '../courses/service.js';
 import { ValidationError } from '../lib/errors.js';
-import { DEMO_COURSE, DEMO_PEOPLE, demoEmail, fullName, LTI_ROLE_FOR, type DemoPerson } from './people.js';
+import { DEMO_COURSE, DEMO_PEOPLE, demoEmail, fullName, INSTITUTION_ADMIN, LTI_ROLE_FOR, type DemoPerson } from './people.js';
 import { insertSettingOnce, readSetting, seedAvailability } from './queries.js';
 
 const KEY_SETTING = 'demo_lms_signing_key';
@@ -101,7 +101,7 @@ function claimsFor(person: DemoPerson, ctx: { issuer: string; baseUrl: string; l
     [`${lti}/deployment_id`]: DEMO_DEPLOYMENT_ID,
     [`${lti}/target_link_uri`]: ctx.launchUrl,
     [`${lti}/resource_link`]: { id: 'demo-course-navigation', title: 'TutorKit' },
-    [`${lti}/roles`]: [LTI_ROLE_FOR[person.role]],
+    [`${lti}/roles`]: [LTI_ROLE_FOR[person.role], ...(person.siteAdmin ? [INSTITUTION_ADMIN] : [])],
     [`${lti}/context`]: {
       id: DEMO_COURSE.contextId,
       label: DEMO_COURSE.label,

@@ -12,7 +12,8 @@ import { ROLES } from '../support/platform-simulator.js';
 const course = { id: 'conflicts-a', title: 'Linear Algebra' };
 
 describe('Conflict alerts and double booking', () => {
-  const lms = useSimulatedLms();
+  // Saves of one person run one at a time (src/lib/limits.ts); the race test lets four run at once, to race in the database.
+  const lms = useSimulatedLms({ app: { workLimits: { perPerson: 4, queuePerPerson: 4, overall: 8 } } });
   let maya: Launched;
   let sam: Launched;
   let student: Launched;

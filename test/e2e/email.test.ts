@@ -1,16 +1,13 @@
 // Email in a real browser, launched through the demo LMS: a tutor turns reminders off and makes,
 // replaces and turns off a calendar feed link in Edit settings; schedules a session whose
-// invitation shows in the development mailbox; a site administrator (from the LTI simulator, in
-// the top window) reads the delivery log; and the invited student follows the email's link to the
+// invitation shows in the development mailbox; the demo LMS's site administrator (its instructor)
+// reads the delivery log; and the invited student follows the email's link to the
 // session. The app runs on the real clock (mail in memory), so the session date is computed here.
 import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { availabilityHours, occurrences, sessionSeries, users } from '../../src/db/schema.js';
-import { registerSimulator } from '../support/app.js';
-import { people } from '../support/launch.js';
-import { PlatformSimulator } from '../support/platform-simulator.js';
 import { expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
 const TUTOR = 'Maya Chen';
@@ -27,19 +24,13 @@ const DAY = (() => {
 
 describe('Email in a browser: reminders, calendar feed, dev mailbox, delivery log and the session link', () => {
   const env = useDemoApp();
-  let sim: PlatformSimulator;
   let watched: WatchedPage | undefined;
   let page: Page;
 
   before(async () => {
-    sim = await PlatformSimulator.start();
-    await registerSimulator(env.app, sim);
     // This story is about email, not availability: nobody's hours conflict with the session.
     await env.app.database.db.delete(availabilityHours);
     await env.app.database.db.update(users).set({ timeZone: null });
-  });
-  after(async () => {
-    await sim?.close();
   });
   afterEach(async () => {
     await watched?.context.close();
@@ -169,10 +160,10 @@ describe('Email in a browser: reminders, calendar feed, dev mailbox, delivery lo
     expectNoProblems();
   });
 
-  it('When a site administrator launches from an LMS in the top window, then the email delivery log lists the invitation as sent', async () => {
+  it('When the demo LMS’s site administrator opens Site settings, then the email delivery log lists the invitation as sent', async () => {
     await open();
-    const courseUrl = sim.prepareBrowserLaunch(env.app.tool, { user: people.admin(), storage: false });
-    await page.goto(sim.topLevelLaunchUrl(courseUrl));
+    await launchFromDemo(page, env.app.baseUrl, 'instructor', 'Amara Okafor');
+    await page.getByRole('link', { name: 'Site settings' }).click();
     await page.getByRole('heading', { level: 1, name: 'Site settings' }).waitFor();
     await expectNoAxeViolations(page);
     await page.getByRole('link', { name: 'Email delivery log' }).click();

@@ -11,6 +11,7 @@ import type { Config } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { fixedClock, systemClock, type Clock } from '../../src/lib/clock.js';
+import type { WorkLimits } from '../../src/lib/limits.js';
 import { PlatformSimulator, type ToolEndpoints } from './platform-simulator.js';
 
 /** One key for the whole test process: ltijs is set up once per process with the first key. */
@@ -34,6 +35,8 @@ export interface TestAppOptions {
   sessionMinutes?: number;
   /** Sends email to this SMTP server (a test server on loopback); without it, mail stays in memory. */
   smtpUrl?: string;
+  /** Bounds on expensive work per person (src/lib/limits.ts); the app's defaults unless given. */
+  workLimits?: WorkLimits;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -64,7 +67,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     sessionMinutes: options.sessionMinutes ?? 120,
     frameAncestors: [],
   };
-  const built = await buildApp({ config, database, log, clock: options.clock ?? systemClock });
+  const built = await buildApp({ config, database, log, clock: options.clock ?? systemClock, workLimits: options.workLimits });
   handler = built.app as unknown as RequestListener;
   return {
     baseUrl,
