@@ -2,6 +2,7 @@
 // recipient's zone (their settings), or the session's zone until they have one. The plain text
 // reads on its own; the HTML says the same, escaped.
 import { formatRange } from '../lib/time.js';
+import { viewHelpers } from '../lib/view-helpers.js';
 import type { MessageKind } from './outbox.js';
 
 export interface SessionFacts {
@@ -120,17 +121,12 @@ function factsOf(letter: Letter): [string, string][] {
   const zone = letter.recipient.timeZone ?? s.zone;
   const facts: [string, string][] = [
     [letter.kind === 'reminder' || s.repeatSummary === 'Does not repeat' ? 'When' : 'Next session', formatRange(letter.start, letter.end, zone)],
-    ['Session length', describeLength(s.durationMinutes)],
+    ['Session length', viewHelpers.duration(s.durationMinutes)],
     ['Repeat', s.repeatSummary],
     ['Tutors', s.tutors.length ? s.tutors.join(', ') : 'None yet'],
   ];
   if (s.meetingUrl) facts.push(['Meeting link', s.meetingUrl]);
   return facts;
-}
-
-export function describeLength(minutes: number): string {
-  if (minutes % 60 === 0) return minutes === 60 ? '1 hour' : `${minutes / 60} hours`;
-  return `${minutes} minutes`;
 }
 
 /** "15 minutes", "1 hour", "24 hours". */

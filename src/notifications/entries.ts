@@ -31,6 +31,11 @@ export interface EventText {
   description: string;
 }
 
+/** What every event of a series' own entry carries: its identity, text, link, zone and length. */
+function ownEntry(series: SeriesRow, text: EventText) {
+  return { uid: uidOf(series.id), sequence: series.sequence, ...text, meetingUrl: series.meetingUrl, zone: series.timeZone, durationMinutes: series.durationMinutes };
+}
+
 /**
  * The series' own entry: its rule from the first occurrence the rule gives, cancelled occurrences
  * as EXDATE. Dates moved to a child stay out of EXDATE: their override replaces them.
@@ -41,13 +46,8 @@ export function seriesEvent(series: SeriesRow, occurrences: OccurrenceRow[], tex
   const own = occurrences.filter((o) => o.seriesId === series.id);
   const first = rule[0]?.start ?? own[0]?.startsAt ?? new Date(0);
   return {
-    uid: uidOf(series.id),
-    sequence: series.sequence,
-    ...text,
-    meetingUrl: series.meetingUrl,
-    zone: series.timeZone,
+    ...ownEntry(series, text),
     start: rule.length > 0 && timing.repeat.freq !== 'none' ? first : own[0]?.startsAt ?? first,
-    durationMinutes: series.durationMinutes,
     rrule: toRRule(timing),
     lastStart: rule[rule.length - 1]?.start ?? null,
     exdates: timing.repeat.freq === 'none' ? [] : own.filter((o) => o.status === 'cancelled').map((o) => o.originalStartsAt),
@@ -74,13 +74,8 @@ export function overrideEvent(parent: SeriesRow, child: SeriesRow, occurrence: O
 /** One occurrence of a series' own rule, for a CANCEL of that date only. */
 export function instanceEvent(series: SeriesRow, occurrence: OccurrenceRow, text: EventText): IcsEvent {
   return {
-    uid: uidOf(series.id),
-    sequence: series.sequence,
-    ...text,
-    meetingUrl: series.meetingUrl,
-    zone: series.timeZone,
+    ...ownEntry(series, text),
     start: occurrence.startsAt,
-    durationMinutes: series.durationMinutes,
     recurrenceId: { start: occurrence.originalStartsAt, zone: series.timeZone },
     cancelled: true,
   };

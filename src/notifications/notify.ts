@@ -36,17 +36,22 @@ async function loadEntry(db: Db, seriesId: string): Promise<Entry> {
   const snap = await snapshotSeries(db, seriesId);
   const parent = snap.series.parentSeriesId ? await q.findSeries(db, snap.series.parentSeriesId) : undefined;
   const detached = isDetached(snap.series, parent, snap.occurrences[0]);
-  const facts: SessionFacts = {
-    name: snap.series.name,
-    description: snap.series.description,
-    community: await q.findCourseTitle(db, snap.series.courseId),
-    zone: snap.series.timeZone,
-    durationMinutes: snap.series.durationMinutes,
-    repeatSummary: describeRepeat(timingOf(snap.series)),
-    tutors: snap.invitees.filter((i) => i.role === 'tutor').map((i) => i.name),
-    meetingUrl: joinUrlOf(snap.series, snap.invitees.filter((i) => i.role === 'tutor')),
+  return { ...snap, parent, detached, facts: await factsOf(db, snap.series, snap.invitees) };
+}
+
+/** What every email says about a session: its name, community, zone, length, repeat, tutors and link. */
+export async function factsOf(db: Db, series: q.SeriesRow, invitees: q.Person[]): Promise<SessionFacts> {
+  const tutors = invitees.filter((i) => i.role === 'tutor');
+  return {
+    name: series.name,
+    description: series.description,
+    community: await q.findCourseTitle(db, series.courseId),
+    zone: series.timeZone,
+    durationMinutes: series.durationMinutes,
+    repeatSummary: describeRepeat(timingOf(series)),
+    tutors: tutors.map((i) => i.name),
+    meetingUrl: joinUrlOf(series, tutors),
   };
-  return { ...snap, parent, detached, facts };
 }
 
 /** The entry as calendar events: the series' own, or the override of its parent's date. */

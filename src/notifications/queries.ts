@@ -2,9 +2,11 @@
 // Functions return flat rows.
 import { and, asc, eq, gt, gte, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import type { SeriesRow } from '../scheduling/queries.js';
 import { courses, memberships, occurrences, outbox, pendingDestinations, rsvps, seriesInvitees, sessionSeries, users } from '../db/schema.js';
 
-export type SeriesRow = typeof sessionSeries.$inferSelect;
+// A series row is read one way everywhere: scheduling owns the reader.
+export { findSeries, type SeriesRow } from '../scheduling/queries.js';
 export type OccurrenceRow = typeof occurrences.$inferSelect;
 
 export interface Person {
@@ -15,10 +17,6 @@ export interface Person {
   role: 'tutor' | 'student';
   /** The meeting link from the person's Edit settings (tutors). */
   meetingUrl: string | null;
-}
-
-export async function findSeries(db: Db, seriesId: string): Promise<SeriesRow | undefined> {
-  return (await db.select().from(sessionSeries).where(eq(sessionSeries.id, seriesId)))[0];
 }
 
 export async function listSeriesOccurrences(db: Db, seriesIds: string[]): Promise<OccurrenceRow[]> {

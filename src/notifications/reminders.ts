@@ -7,9 +7,8 @@
 // the 15-minute one until 7.5 minutes before). So nobody gets "starts in 24 hours" and "starts in
 // 15 minutes" together, and the subject says the real time left ("starts in 11 minutes").
 import type { Db } from '../db/client.js';
-import { describeRepeat, timingOf } from '../lib/recurrence.js';
 import { compose } from './compose.js';
-import { joinUrlOf } from './entries.js';
+import { factsOf } from './notify.js';
 import type { Links } from './links.js';
 import { enqueue, type OutgoingMessage } from './outbox.js';
 import * as q from './queries.js';
@@ -54,17 +53,6 @@ export async function queueDueReminders(db: Db, links: Links, now: Date): Promis
 }
 
 async function loadSeriesFacts(db: Db, seriesId: string) {
-  const s = await q.findSeries(db, seriesId);
-  if (!s) return undefined;
-  const invitees = await q.listInvitees(db, seriesId);
-  return {
-    name: s.name,
-    description: s.description,
-    community: await q.findCourseTitle(db, s.courseId),
-    zone: s.timeZone,
-    durationMinutes: s.durationMinutes,
-    repeatSummary: describeRepeat(timingOf(s)),
-    tutors: invitees.filter((i) => i.role === 'tutor').map((i) => i.name),
-    meetingUrl: joinUrlOf(s, invitees.filter((i) => i.role === 'tutor')),
-  };
+  const series = await q.findSeries(db, seriesId);
+  return series ? factsOf(db, series, await q.listInvitees(db, seriesId)) : undefined;
 }

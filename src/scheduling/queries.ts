@@ -69,12 +69,12 @@ export async function listMembers(db: Db, courseId: string, roles: ('instructor'
 }
 
 /** The courses where the person may schedule (the "Community" choice). */
-export async function listSchedulingCourses(db: Db, userId: string) {
+export async function listSchedulingCourses(db: Db, userId: string, roles: ('admin' | 'instructor' | 'tutor')[]) {
   return db
     .select({ courseId: courses.id, title: courses.title, role: memberships.role })
     .from(memberships)
     .innerJoin(courses, eq(courses.id, memberships.courseId))
-    .where(and(eq(memberships.userId, userId), inArray(memberships.role, ['admin', 'instructor', 'tutor'])))
+    .where(and(eq(memberships.userId, userId), inArray(memberships.role, roles)))
     .orderBy(asc(courses.title));
 }
 

@@ -18,10 +18,11 @@ import { loadEditValues, loadSessionForm } from './session-form.js';
 import { loadSessionPage } from './session-page.js';
 import { seriesFields, validateSessionForm, type ValidSessionForm } from './validation.js';
 
-const SCHEDULING_ROLES: readonly Role[] = ['admin', 'instructor', 'tutor'];
+/** Who may schedule sessions in a course. */
+export const SCHEDULING_ROLES: ('admin' | 'instructor' | 'tutor')[] = ['admin', 'instructor', 'tutor'];
 
 export function maySchedule(role: Role): boolean {
-  return SCHEDULING_ROLES.includes(role);
+  return (SCHEDULING_ROLES as Role[]).includes(role);
 }
 
 /**

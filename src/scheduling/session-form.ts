@@ -9,6 +9,7 @@ import { findPlatformOfUser, listTags } from '../tags/service.js';
 import type { PersonConflicts } from '../availability/conflicts.js';
 import * as q from './queries.js';
 import type { EditScope } from './editing.js';
+import { SCHEDULING_ROLES } from './service.js';
 
 export interface SessionFormValues {
   name: string;
@@ -99,7 +100,7 @@ export async function loadSessionForm(
 /** What the form offers: the communities the person may schedule in, and this one's tutors and students. */
 async function loadFormOptions(db: Db, viewer: Viewer) {
   const [communities, tutors, students] = await Promise.all([
-    q.listSchedulingCourses(db, viewer.userId),
+    q.listSchedulingCourses(db, viewer.userId, SCHEDULING_ROLES),
     q.listMembers(db, viewer.courseId, ['tutor', 'instructor']),
     q.listMembers(db, viewer.courseId, ['student']),
   ]);
