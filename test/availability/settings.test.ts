@@ -13,8 +13,6 @@ import { h1Of, launchAs, people, type Launched } from '../support/launch.js';
 import { ROLES } from '../support/platform-simulator.js';
 import { textOf } from '../support/text.js';
 
-/** Sends a form the way htmx does: urlencoded body, the token, HX-Request and the part it replaces. */
-
 /** The value of the input with this id. */
 const valueOf = (html: string, id: string) => html.match(new RegExp(`<input[^>]*id="${id}"[^>]*value="([^"]*)"`))?.[1];
 /** The text of the out-of-band status line of a part. */

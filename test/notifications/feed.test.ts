@@ -11,7 +11,6 @@ import { weeklySessionForm } from '../support/sessions.js';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
 
-
 describe('Notifications: calendar feed and settings', () => {
   const clock = fixedClock(NOW);
   const lms = useSimulatedLms({ app: { clock } });
