@@ -10,7 +10,6 @@ import { h1Of, launchAs, people, type Launched } from '../support/launch.js';
 import { PlatformSimulator, ROLES, type SimUser } from '../support/platform-simulator.js';
 import { textOf } from '../support/text.js';
 
-
 /** The text of one list (active or retired) of a category fragment. */
 function namesIn(html: string, list: 'active' | 'retired'): string[] {
   const re = list === 'active' ? /<ul class="tag-list" [^>]*>([\s\S]*?)<\/ul>/ : /<ul class="tag-list tag-list-retired"[^>]*>([\s\S]*?)<\/ul>/;
