@@ -3,7 +3,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
+import express, { Router } from 'express';
 import { htmx } from './htmx.js';
+import { listRoutes } from './routes.js';
 import { textOf } from './text.js';
 
 describe('Test helpers', () => {
@@ -74,4 +76,44 @@ describe('Test helpers', () => {
       }
     });
   });
+
+  describe('listRoutes', () => {
+    const handler = (_req: unknown, res: { end(): void }) => res.end();
+
+    it('When routers are mounted at "/", at a path, at several paths and inside each other, then every route is listed with its full path and method', () => {
+      const app = express();
+      app.get('/healthz', handler);
+      const course = Router();
+      course.use('/c/:courseId', (_req, _res, next) => next());
+      course.route('/c/:courseId/tags').get(handler).post(handler);
+      app.use(course);
+      const admin = Router();
+      admin.get('/settings', handler);
+      const deep = Router();
+      deep.delete('/:id', handler);
+      admin.use('/items', deep);
+      app.use('/admin', admin);
+      const shared = Router();
+      shared.put('/x', handler);
+      app.use(['/a', '/b'], shared);
+      expect(listRoutes(app)).to.deep.equal([
+        'GET /healthz',
+        'GET /c/:courseId/tags',
+        'POST /c/:courseId/tags',
+        'GET /admin/settings',
+        'DELETE /admin/items/:id',
+        'PUT /a/x',
+        'PUT /b/x',
+      ]);
+    });
+
+    it('When a router is mounted where its path cannot be read, then listing fails instead of leaving its routes out', () => {
+      const hidden = Router();
+      hidden.get('/c/:courseId/secret', handler);
+      const mount = Object.assign(() => undefined, { stack: hidden.stack });
+      const app = { router: { stack: [{ name: 'router', regexp: /^\/somewhere\/?(?=\/|$)/i, handle: mount }] } };
+      expect(() => listRoutes(app)).to.throw(/Cannot read the path the router "router" is mounted at/);
+    });
+  });
 });
+
