@@ -6,7 +6,6 @@ import type { TestApp } from './app.js';
 import { htmx } from './htmx.js';
 import type { LaunchInput, LaunchResult, PlatformSimulator, SimUser } from './platform-simulator.js';
 import { ROLES } from './platform-simulator.js';
-import { textOf } from './text.js';
 
 export interface Launched {
   result: LaunchResult;
@@ -53,7 +52,7 @@ export async function countRows(db: Db) {
   return { users: u, courses: c, memberships: m };
 }
 
-/** The text of the page's h1, as a person reads it. */
+/** The text of the page's h1, with tags removed (character references stay as written). */
 export function h1Of(html: string): string {
-  return textOf(html.match(/<h1[^>]*>([\s\S]*?)<\/h1>/)?.[1] ?? '');
+  return (html.match(/<h1[^>]*>([\s\S]*?)<\/h1>/)?.[1] ?? '').replace(/<[^>]+>/g, '').trim();
 }
