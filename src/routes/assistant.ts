@@ -3,7 +3,7 @@
 // content, which htmx swaps in.
 import { Router, type Request, type Response } from 'express';
 import type { WorkLimiter } from '../lib/limits.js';
-import { isHtmx, renderPage, sendFragment } from '../lib/respond.js';
+import { renderPage, sendFragment, wantsFragment } from '../lib/respond.js';
 import type { AssistantView } from '../scheduling/assistant-view.js';
 import type { Services } from '../services.js';
 import { requireRole, viewerOf } from './auth.js';
@@ -32,7 +32,7 @@ export function assistantRoutes(services: Services, limiter: WorkLimiter): Route
 
 /** The dialog's content for htmx; a direct visit gets a page that says where the assistant lives. */
 async function render(req: Request, res: Response, view: AssistantView) {
-  if (isHtmx(req)) return sendFragment(res, 'partials/sessions/_assistant', { view, urls: urlsFor(req, res) });
+  if (wantsFragment(req)) return sendFragment(res, 'partials/sessions/_assistant', { view, urls: urlsFor(req, res) });
   await renderPage(res, 'pages/sessions/assistant', { title: 'Scheduling assistant', current: 'sessions' });
 }
 

@@ -8,32 +8,10 @@ import { addException } from '../../src/availability/settings.js';
 import { availabilityExceptions, availabilityHours, users } from '../../src/db/schema.js';
 import { ValidationError } from '../../src/lib/errors.js';
 import { useSimulatedLms, type TestApp } from '../support/app.js';
-import { getWithToken, h1Of, launchAs, people, type Launched } from '../support/launch.js';
+import { htmx, type Form } from '../support/htmx.js';
+import { h1Of, launchAs, people, type Launched } from '../support/launch.js';
 import { ROLES } from '../support/platform-simulator.js';
-
-type Form = Record<string, string | string[]>;
-
-/** Sends a form the way htmx does: urlencoded body, the token, HX-Request and the part it replaces. */
-function htmx(app: TestApp, method: string, path: string, who: Launched, form: Form = {}, target = 'part-body') {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(form)) for (const one of [v].flat()) body.append(k, one);
-  return fetch(new URL(path, app.baseUrl), {
-    method,
-    headers: { Authorization: `Bearer ${who.token}`, 'HX-Request': 'true', 'HX-Target': target, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: method === 'DELETE' ? undefined : body.toString(),
-    redirect: 'manual',
-  });
-}
-
-/** What a person reads: tags removed, white space collapsed. */
-const textOf = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&#34;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
+import { textOf } from '../support/text.js';
 
 /** The value of the input with this id. */
 const valueOf = (html: string, id: string) => html.match(new RegExp(`<input[^>]*id="${id}"[^>]*value="([^"]*)"`))?.[1];
@@ -68,8 +46,8 @@ describe('Edit settings: time zone, availability and meeting URL', () => {
   });
 
   const settingsPath = (who: Launched, rest = '', courseId = who.courseId) => `/c/${courseId}/settings${rest}`;
-  const putWeek = (who: Launched, form: Form, courseId?: string) => htmx(app, 'PUT', settingsPath(who, '/availability', courseId), who, form, 'weekly-hours-body');
-  const addExc = (who: Launched, form: Form, courseId?: string) => htmx(app, 'POST', settingsPath(who, '/exceptions', courseId), who, form, 'exceptions-body');
+  const putWeek = (who: Launched, fields: Form, courseId?: string) => htmx(app, who, settingsPath(who, '/availability', courseId), { method: 'PUT', fields, target: 'weekly-hours-body' });
+  const addExc = (who: Launched, fields: Form, courseId?: string) => htmx(app, who, settingsPath(who, '/exceptions', courseId), { method: 'POST', fields, target: 'exceptions-body' });
   const storedHours = async (userId = ids.tutor) =>
     (await db().select().from(availabilityHours).where(eq(availabilityHours.userId, userId)))
       .map((h) => `${h.weekday} ${h.startTime}-${h.endTime} ${h.timeZone}`)
@@ -84,7 +62,7 @@ describe('Edit settings: time zone, availability and meeting URL', () => {
 
   describe('The page', () => {
     it('When a tutor opens Edit settings before setting up availability, then they see each section and the "available at any time" empty state, and no placeholder', async () => {
-      const res = await getWithToken(app, settingsPath(tutor), tutor.token);
+      const res = await htmx(app, tutor, settingsPath(tutor));
       const html = await res.text();
       expect(res.status).to.equal(200);
       expect(h1Of(html)).to.equal('Edit settings');
@@ -102,7 +80,7 @@ describe('Edit settings: time zone, availability and meeting URL', () => {
 
     it('When a student or an administrator opens Edit settings, then they set time zone and availability but see no Meeting URL', async () => {
       for (const who of [student, admin]) {
-        const html = await (await getWithToken(app, settingsPath(who), who.token)).text();
+        const html = await (await htmx(app, who, settingsPath(who))).text();
         expect(html).to.contain('<h2 id="availability-heading">Availability</h2>');
         expect(html).to.contain('<h2 id="time-zone-heading"><label for="zone">Time zone</label></h2>');
         expect(html).not.to.contain('Meeting URL');
@@ -127,7 +105,7 @@ describe('Edit settings: time zone, availability and meeting URL', () => {
       expect([valueOf(html, 'hours-1-0-from'), valueOf(html, 'hours-1-0-to'), valueOf(html, 'hours-1-1-from'), valueOf(html, 'hours-1-1-to')]).to.deep.equal(['09:00', '12:00', '13:00', '17:00']);
       expect([valueOf(html, 'hours-1-2-from'), valueOf(html, 'hours-3-1-from')], 'a blank row after the saved ones').to.deep.equal(['', '']);
 
-      const page = await (await getWithToken(app, settingsPath(tutor), tutor.token)).text();
+      const page = await (await htmx(app, tutor, settingsPath(tutor))).text();
       expect(valueOf(page, 'hours-3-0-from')).to.equal('18:00');
       expect(textOf(page)).not.to.contain('Availability not set up');
     });
@@ -223,12 +201,7 @@ describe('Edit settings: time zone, availability and meeting URL', () => {
     });
 
     it('When the request is not an htmx one, then the whole page comes back with the status inside it', async () => {
-      const body = new URLSearchParams({ 'from-4': '08:00', 'to-4': '09:00' });
-      const res = await fetch(new URL(settingsPath(tutor, '/availability'), app.baseUrl), {
-        method: 'PUT',
-        headers: { Authorization: `Bearer ${tutor.token}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-        body,
-      });
+      const res = await htmx(app, tutor, settingsPath(tutor, '/availability'), { method: 'PUT', fields: { 'from-4': '08:00', 'to-4': '09:00' }, direct: true });
       const html = await res.text();
       expect(res.status).to.equal(200);
       expect(h1Of(html)).to.equal('Edit settings');
@@ -295,7 +268,7 @@ describe('Edit settings: time zone, availability and meeting URL', () => {
 
     it('When an exception is in the past, then it stays stored but is not listed', async () => {
       await db().insert(availabilityExceptions).values({ userId: ids.tutor, date: '2020-03-02', kind: 'day_off', timeZone: 'America/New_York' });
-      const html = await (await getWithToken(app, settingsPath(tutor), tutor.token)).text();
+      const html = await (await htmx(app, tutor, settingsPath(tutor))).text();
       expect(textOf(html)).not.to.contain('2020');
       expect(textOf(html)).to.contain('Wednesday 7 May 2031');
       expect(await storedExceptions()).to.include('2020-03-02 day_off - America/New_York');
@@ -303,7 +276,7 @@ describe('Edit settings: time zone, availability and meeting URL', () => {
 
     it('When a tutor removes an exception, then it is deleted and the list says so', async () => {
       const [row] = await db().select({ id: availabilityExceptions.id }).from(availabilityExceptions).where(and(eq(availabilityExceptions.userId, ids.tutor), eq(availabilityExceptions.date, '2031-05-07')));
-      const res = await htmx(app, 'DELETE', settingsPath(tutor, `/exceptions/${row!.id}`), tutor, {}, 'exceptions-body');
+      const res = await htmx(app, tutor, settingsPath(tutor, `/exceptions/${row!.id}`), { method: 'DELETE', target: 'exceptions-body' });
       const html = await res.text();
       expect(res.status).to.equal(200);
       expect(statusOf(html, 'exceptions')).to.equal('Removed the day off on Wednesday 7 May 2031.');
@@ -315,7 +288,7 @@ describe('Edit settings: time zone, availability and meeting URL', () => {
       await addExc(otherTutor, { date: '2031-07-01', kind: 'day_off' });
       const [theirs] = await db().select({ id: availabilityExceptions.id }).from(availabilityExceptions).where(eq(availabilityExceptions.userId, ids.otherTutor));
       for (const id of [theirs!.id, 'not-a-uuid', '00000000-0000-4000-8000-000000000000']) {
-        const res = await htmx(app, 'DELETE', settingsPath(tutor, `/exceptions/${id}`), tutor, {}, 'exceptions-body');
+        const res = await htmx(app, tutor, settingsPath(tutor, `/exceptions/${id}`), { method: 'DELETE', target: 'exceptions-body' });
         expect(res.status).to.equal(404);
         expect(textOf(await res.text())).to.contain('This date exception does not exist, or it is not yours.');
       }
@@ -339,7 +312,7 @@ describe('Edit settings: time zone, availability and meeting URL', () => {
 
   describe('Time zone', () => {
     it('When the zone is unknown, then they get 422 with a clear message and their zone is unchanged', async () => {
-      const res = await htmx(app, 'PUT', settingsPath(tutor, '/time-zone'), tutor, { zone: 'Mars/Olympus_Mons' }, 'time-zone-body');
+      const res = await htmx(app, tutor, settingsPath(tutor, '/time-zone'), { method: 'PUT', fields: { zone: 'Mars/Olympus_Mons' }, target: 'time-zone-body' });
       const html = await res.text();
       expect(res.status).to.equal(422);
       expect(textOf(html)).to.contain('“Mars/Olympus_Mons” is not a time zone TutorKit knows. Choose a time zone from the list.');
@@ -351,7 +324,7 @@ describe('Edit settings: time zone, availability and meeting URL', () => {
       await putWeek(tutor, twoMondaysOneWednesday);
       const hoursBefore = await storedHours();
       const exceptionsBefore = await storedExceptions();
-      const res = await htmx(app, 'PUT', settingsPath(tutor, '/time-zone'), tutor, { zone: 'Asia/Kolkata' }, 'time-zone-body');
+      const res = await htmx(app, tutor, settingsPath(tutor, '/time-zone'), { method: 'PUT', fields: { zone: 'Asia/Kolkata' }, target: 'time-zone-body' });
       const html = await res.text();
       expect(res.status).to.equal(200);
       expect(await zoneOf(ids.tutor)).to.equal('Asia/Kolkata');
@@ -365,13 +338,13 @@ describe('Edit settings: time zone, availability and meeting URL', () => {
     });
 
     it('When a person saves the zone they already have, then nothing moves and the page says it stays', async () => {
-      const html = await (await htmx(app, 'PUT', settingsPath(tutor, '/time-zone'), tutor, { zone: 'Asia/Kolkata' }, 'time-zone-body')).text();
+      const html = await (await htmx(app, tutor, settingsPath(tutor, '/time-zone'), { method: 'PUT', fields: { zone: 'Asia/Kolkata' }, target: 'time-zone-body' })).text();
       expect(statusOf(html, 'time-zone')).to.equal('Your time zone stays Asia/Kolkata.');
     });
 
     it('When a student sets a zone for the first time, then it is stored', async () => {
       expect(await zoneOf(ids.student)).to.equal(null);
-      const res = await htmx(app, 'PUT', settingsPath(student, '/time-zone'), student, { zone: 'America/Sao_Paulo' }, 'time-zone-body');
+      const res = await htmx(app, student, settingsPath(student, '/time-zone'), { method: 'PUT', fields: { zone: 'America/Sao_Paulo' }, target: 'time-zone-body' });
       expect(res.status).to.equal(200);
       expect(await zoneOf(ids.student)).to.equal('America/Sao_Paulo');
     });
@@ -380,7 +353,7 @@ describe('Edit settings: time zone, availability and meeting URL', () => {
   describe('Meeting URL', () => {
     it('When a tutor enters something that is not a web address, then they get 422, see what they typed, and nothing is stored', async () => {
       for (const typed of ['zoom.us/j/123', 'ftp://files.example.edu/x', 'javascript:alert(1)', 'https://zoom']) {
-        const res = await htmx(app, 'PUT', settingsPath(tutor, '/meeting-url'), tutor, { meetingUrl: typed }, 'meeting-url-body');
+        const res = await htmx(app, tutor, settingsPath(tutor, '/meeting-url'), { method: 'PUT', fields: { meetingUrl: typed }, target: 'meeting-url-body' });
         const html = await res.text();
         expect(res.status).to.equal(422);
         expect(textOf(html)).to.contain('Enter a full web address starting with https://');
@@ -391,13 +364,13 @@ describe('Edit settings: time zone, availability and meeting URL', () => {
 
     it('When a tutor saves a web address, then it is stored and shown; an empty field clears it', async () => {
       const url = 'https://zoom.us/j/123456789?pwd=abc';
-      const res = await htmx(app, 'PUT', settingsPath(tutor, '/meeting-url'), tutor, { meetingUrl: `  ${url} ` }, 'meeting-url-body');
+      const res = await htmx(app, tutor, settingsPath(tutor, '/meeting-url'), { method: 'PUT', fields: { meetingUrl: `  ${url} ` }, target: 'meeting-url-body' });
       const html = await res.text();
       expect(res.status).to.equal(200);
       expect(await meetingUrlOf(ids.tutor)).to.equal(url);
       expect(statusOf(html, 'meeting-url')).to.equal('Saved your meeting URL.');
       expect(valueOf(html, 'meetingUrl')).to.equal(url);
-      const cleared = await htmx(app, 'PUT', settingsPath(otherTutor, '/meeting-url'), otherTutor, { meetingUrl: '' }, 'meeting-url-body');
+      const cleared = await htmx(app, otherTutor, settingsPath(otherTutor, '/meeting-url'), { method: 'PUT', fields: { meetingUrl: '' }, target: 'meeting-url-body' });
       expect(statusOf(await cleared.text(), 'meeting-url')).to.equal('Removed your meeting URL.');
       expect(await meetingUrlOf(ids.otherTutor)).to.equal(null);
       expect(await meetingUrlOf(ids.tutor), 'only their own').to.equal(url);
@@ -405,7 +378,7 @@ describe('Edit settings: time zone, availability and meeting URL', () => {
 
     it('When a student or an administrator tries to save a meeting URL, then they get 403 and nothing is stored', async () => {
       for (const who of [student, admin]) {
-        const res = await htmx(app, 'PUT', settingsPath(who, '/meeting-url'), who, { meetingUrl: 'https://meet.example.edu/x' }, 'meeting-url-body');
+        const res = await htmx(app, who, settingsPath(who, '/meeting-url'), { method: 'PUT', fields: { meetingUrl: 'https://meet.example.edu/x' }, target: 'meeting-url-body' });
         expect(res.status).to.equal(403);
       }
       expect(await meetingUrlOf(ids.student)).to.equal(null);
@@ -417,11 +390,11 @@ describe('Edit settings: time zone, availability and meeting URL', () => {
       const [before, zone, url, exceptions] = [await storedHours(), await zoneOf(ids.tutor), await meetingUrlOf(ids.tutor), await storedExceptions()];
       const [mine] = await db().select({ id: availabilityExceptions.id }).from(availabilityExceptions).where(and(eq(availabilityExceptions.userId, ids.tutor), eq(availabilityExceptions.date, '2031-05-03')));
       const attempts = [
-        htmx(app, 'PUT', settingsPath(tutor, '/time-zone', courseB), tutor, { zone: 'Europe/Paris' }),
+        htmx(app, tutor, settingsPath(tutor, '/time-zone', courseB), { method: 'PUT', fields: { zone: 'Europe/Paris' }, target: 'time-zone-body' }),
         putWeek(tutor, { 'from-2': '07:00', 'to-2': '08:00' }, courseB),
         addExc(tutor, { date: '2031-08-01', kind: 'day_off' }, courseB),
-        htmx(app, 'DELETE', settingsPath(tutor, `/exceptions/${mine!.id}`, courseB), tutor),
-        htmx(app, 'PUT', settingsPath(tutor, '/meeting-url', courseB), tutor, { meetingUrl: 'https://evil.example.com/' }),
+        htmx(app, tutor, settingsPath(tutor, `/exceptions/${mine!.id}`, courseB), { method: 'DELETE', target: 'exceptions-body' }),
+        htmx(app, tutor, settingsPath(tutor, '/meeting-url', courseB), { method: 'PUT', fields: { meetingUrl: 'https://evil.example.com/' }, target: 'meeting-url-body' }),
       ];
       for (const res of await Promise.all(attempts)) {
         expect(res.status).to.equal(403);

@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import { TooManyRequestsError, WorkLimiter } from '../../src/lib/limits.js';
 import { fixedClock, useSimulatedLms } from '../support/app.js';
-import { launchAs, people, postAs } from '../support/launch.js';
+import { htmx } from '../support/htmx.js';
+import { launchAs, people } from '../support/launch.js';
 import { weeklySessionForm } from '../support/sessions.js';
 import { eq } from 'drizzle-orm';
 import { users } from '../../src/db/schema.js';
@@ -75,7 +76,7 @@ describe('One person hammering the availability check', () => {
     const other = await launchAs(lms.app, lms.sim, { user: people.instructor(), context: { id: 'hammer', title: 'Hammer' } });
     const [row] = await lms.app.database.db.select({ id: users.id }).from(users).where(eq(users.sub, people.tutor().sub));
     const form = weeklySessionForm({ courseId: tutor.courseId, tutorIds: row!.id, repeat: 'daily', count: '500' });
-    const check = (who: typeof tutor) => postAs(lms.app, who, `/c/${who.courseId}/sessions/conflicts`, form);
+    const check = (who: typeof tutor) => htmx(lms.app, who, `/c/${who.courseId}/sessions/conflicts`, { method: 'POST', fields: form });
     // The tutor already has checks running and waiting (DEFAULT_WORK_LIMITS: one running, two waiting).
     const limiter = lms.app.built.limiter;
     const held = [await limiter.enter(row!.id), limiter.enter(row!.id), limiter.enter(row!.id)];

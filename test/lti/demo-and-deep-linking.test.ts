@@ -4,9 +4,10 @@ import { eq } from 'drizzle-orm';
 import { availabilityHours, users } from '../../src/db/schema.js';
 import { setUpDemoLms } from '../../src/demo/service.js';
 import { startTestApp, useSimulatedLms, type TestApp } from '../support/app.js';
-import { getWithToken, h1Of, launchAs, people, readLaunchPage } from '../support/launch.js';
-import { CookieJar, MESSAGE_TYPES, ROLES } from '../support/platform-simulator.js';
+import { htmx } from '../support/htmx.js';
 import { getPage, postForm } from '../support/http-client.js';
+import { h1Of, launchAs, people, readLaunchPage } from '../support/launch.js';
+import { CookieJar, MESSAGE_TYPES, ROLES } from '../support/platform-simulator.js';
 
 /** Pulls the hidden inputs and action out of an auto-submitting form page. */
 function formOf(html: string): { action: string; fields: Record<string, string> } {
@@ -45,7 +46,7 @@ describe('Demo LMS', () => {
       expect(landed.status).to.equal(200);
       const handoff = readLaunchPage(await landed.text())!;
       expect(handoff.check, 'the state cookie proved the browser; no platform check needed').to.equal(null);
-      const page = await getWithToken(app, handoff.home, handoff.token);
+      const page = await htmx(app, handoff, handoff.home);
       const html = await page.text();
       expect(h1Of(html)).to.equal(heading);
       expect(html).to.contain(name);
@@ -59,7 +60,7 @@ describe('Demo LMS', () => {
     const toAuth = await postForm(start.action, start.fields, { jar });
     const launch = formOf(await (await getPage(new URL(toAuth.headers.get('location')!, app.baseUrl), { jar })).text());
     const handoff = readLaunchPage(await (await postForm(launch.action, launch.fields, { jar })).text())!;
-    const html = await (await getWithToken(app, handoff.home, handoff.token)).text();
+    const html = await (await htmx(app, handoff, handoff.home)).text();
     expect(html).to.match(/<dt>Students<\/dt><dd>6<\/dd>/);
     expect(html).to.match(/<dt>Tutors<\/dt><dd>2<\/dd>/);
     expect(html).to.match(/<dt>Instructors<\/dt><dd>1<\/dd>/);
@@ -131,6 +132,6 @@ describe('Deep linking', () => {
 
   it('When a deep-linked instructor later launches, then they reach the portal of that course', async () => {
     const launched = await launchAs(lms.app, lms.sim, { user: { ...people.instructor(), roles: [ROLES.instructor] } });
-    expect(h1Of(await (await getWithToken(lms.app, launched.path, launched.token)).text())).to.equal('Client portal');
+    expect(h1Of(await (await htmx(lms.app, launched, launched.path)).text())).to.equal('Client portal');
   });
 });

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { courses, memberships, users } from '../../src/db/schema.js';
 import { useSimulatedLms } from '../support/app.js';
-import { countRows, getWithToken, h1Of, launchAs as launch, people } from '../support/launch.js';
+import { htmx } from '../support/htmx.js';
+import { countRows, h1Of, launchAs as launch, people } from '../support/launch.js';
 import { ROLES, type LaunchInput } from '../support/platform-simulator.js';
 
 describe('LTI launch', () => {
@@ -20,7 +21,7 @@ describe('LTI launch', () => {
     it(`When a ${home.who} launches, then they land on their home page and see who they are`, async () => {
       const launched = await launchAs({ user: home.user() });
       expect(launched.path).to.match(home.path);
-      const page = await getWithToken(lms.app, launched.path, launched.token);
+      const page = await htmx(lms.app, launched, launched.path);
       const html = await page.text();
       expect(page.status).to.equal(200);
       expect(h1Of(html)).to.equal(home.h1);
@@ -69,7 +70,7 @@ describe('LTI launch', () => {
     const a = await launchAs({ user, context: { id: 'course-a', title: 'Course A' } });
     const b = await launchAs({ user, context: { id: 'course-b', title: 'Course B' } });
     expect(a.courseId).to.not.equal(b.courseId);
-    expect((await getWithToken(lms.app, `/c/${a.courseId}/sessions`, a.token)).status).to.equal(200);
-    expect((await getWithToken(lms.app, `/c/${b.courseId}/sessions`, a.token)).status).to.equal(403);
+    expect((await htmx(lms.app, a, `/c/${a.courseId}/sessions`)).status).to.equal(200);
+    expect((await htmx(lms.app, a, `/c/${b.courseId}/sessions`)).status).to.equal(403);
   });
 });

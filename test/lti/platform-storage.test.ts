@@ -2,9 +2,10 @@
 // (lti_storage_target). The browser side of the exchange is covered in test/e2e/framed-launch.
 import { expect } from 'chai';
 import { useSimulatedLms } from '../support/app.js';
-import { countRows, getWithToken, h1Of, people, readLaunchPage } from '../support/launch.js';
-import { CookieJar, type LaunchInput } from '../support/platform-simulator.js';
+import { htmx } from '../support/htmx.js';
 import { postForm } from '../support/http-client.js';
+import { countRows, h1Of, people, readLaunchPage } from '../support/launch.js';
+import { CookieJar, type LaunchInput } from '../support/platform-simulator.js';
 
 const unescape = (v: string) => v.replace(/&#34;/g, '"').replace(/&amp;/g, '&').replace(/&#39;/g, "'");
 const attr = (html: string, name: string) => {
@@ -71,7 +72,7 @@ describe('LTI platform storage (no cookies in the LMS frame)', () => {
     expect(res.status).to.equal(200);
     expect(page?.home).to.match(/\/sessions$/);
     expect((await countRows(lms.app.database.db)).users).to.equal(baseline.users + 1);
-    const home = await getWithToken(lms.app, page!.home, page!.token);
+    const home = await htmx(lms.app, page!, page!.home);
     expect(h1Of(await home.text())).to.equal('My sessions');
     const again = await confirm(state, { 'Sec-Fetch-Site': 'same-origin' });
     expect(again.status).to.equal(401);

@@ -16,7 +16,8 @@ import { claimDue, enqueue, type OutgoingMessage } from '../../src/notifications
 import { createFileTransport, createSmtpTransport } from '../../src/notifications/transport.js';
 import { startMailWorker, type MailWorker } from '../../src/notifications/worker.js';
 import { openTestDatabase, useSimulatedLms } from '../support/app.js';
-import { getWithToken, h1Of, launchAs, people } from '../support/launch.js';
+import { htmx } from '../support/htmx.js';
+import { h1Of, launchAs, people } from '../support/launch.js';
 
 const ICS = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//TutorKit//EN', 'METHOD:REQUEST', 'BEGIN:VEVENT', 'UID:series-1@tutorkit', 'SUMMARY:Cell biology review', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
 
@@ -248,7 +249,7 @@ describe('The delivery log and the development mailbox', () => {
     await app.built.mail.tick();
     await app.database.db.update(outbox).set({ status: 'failed', lastError: '550 Mailbox unavailable' }).where(eq(outbox.dedupeKey, failed.dedupeKey));
 
-    const res = await getWithToken(app, '/admin/deliveries', admin.token);
+    const res = await htmx(app, admin, '/admin/deliveries');
     const html = await res.text();
     expect(res.status).to.equal(200);
     expect(h1Of(html)).to.equal('Email delivery log');
@@ -257,18 +258,18 @@ describe('The delivery log and the development mailbox', () => {
     expect(html).to.match(/Update: refused one<\/td>\s*<td><span[^>]*>failed<\/span><\/td>\s*<td>\d+<\/td>\s*<td>550 Mailbox unavailable/);
     expect(html).to.match(/&lt;\/b&gt; one<\/td>\s*<td><span[^>]*>sent</);
 
-    const onlyFailed = await (await getWithToken(app, '/admin/deliveries?status=failed', admin.token)).text();
+    const onlyFailed = await (await htmx(app, admin, '/admin/deliveries?status=failed')).text();
     expect(onlyFailed).to.contain('Update: refused one').and.not.contain('Reminder: no address');
-    const none = await (await getWithToken(app, '/admin/deliveries?status=sending', admin.token)).text();
+    const none = await (await htmx(app, admin, '/admin/deliveries?status=sending')).text();
     expect(none).to.contain('No sending messages');
-    expect((await getWithToken(app, '/admin/deliveries?status=bogus', admin.token)).status).to.equal(422);
+    expect((await htmx(app, admin, '/admin/deliveries?status=bogus')).status).to.equal(422);
   });
 
   for (const role of ['student', 'instructor'] as const) {
     it(`When ${role === 'student' ? 'a' : 'an'} ${role} opens the delivery log, then they get 403 and no messages`, async () => {
       const { app, sim } = lms;
       const who = await launchAs(app, sim, { user: people[role]() });
-      const res = await getWithToken(app, '/admin/deliveries', who.token);
+      const res = await htmx(app, who, '/admin/deliveries');
       expect(res.status).to.equal(403);
       expect(await res.text()).not.to.contain('Email delivery log');
     });

@@ -7,9 +7,10 @@ import ICAL from 'ical.js';
 import type { ParsedMail } from 'mailparser';
 import { memberships, occurrences, outbox, sessionSeries, users } from '../../src/db/schema.js';
 import { useSimulatedLms, type TestAppOptions } from '../support/app.js';
-import { getWithToken, launchAs, people, postAs, type Launched } from '../support/launch.js';
-import { weeklySessionForm } from '../support/sessions.js';
+import { htmx } from '../support/htmx.js';
+import { launchAs, people, type Launched } from '../support/launch.js';
 import { ROLES } from '../support/platform-simulator.js';
+import { weeklySessionForm } from '../support/sessions.js';
 import { startSmtp } from '../support/smtp.js';
 
 const course = { id: 'email-a', title: 'Organic Chemistry' };
@@ -59,7 +60,7 @@ describe('Email from a saved session to the inbox', () => {
   });
 
   it('When a tutor saves a weekly session, then each invitee with an address receives one invitation in their own time zone with the link and a calendar entry, and the one without is marked on the session page', async () => {
-    const saved = await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions`, weekly());
+    const saved = await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions`, { method: 'POST', fields: weekly() });
     expect(saved.status).to.equal(303);
     await deliver();
 
@@ -91,7 +92,7 @@ describe('Email from a saved session to the inbox', () => {
     const skipped = await db().select().from(outbox).where(eq(outbox.userId, ids.noEmail));
     expect(skipped.map((m) => [m.status, m.lastError])).to.deep.equal([['skipped', 'no email on file']]);
     const [first] = await db().select({ id: occurrences.id }).from(occurrences).where(eq(occurrences.seriesId, series!.id)).orderBy(occurrences.startsAt).limit(1);
-    const page = await (await getWithToken(lms.app, `/c/${tutor.courseId}/sessions/${first!.id}`, tutor.token)).text();
+    const page = await (await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${first!.id}`)).text();
     expect(page).to.contain('Quinn Quiet (no email on file)');
   });
 
@@ -106,13 +107,13 @@ describe('Email from a saved session to the inbox', () => {
     const studentIds = added.map((u) => u.id);
 
     const fields = weekly({ name: 'Exam review', startDate: '2027-04-06', studentIds, meetingUrl: '' });
-    expect((await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions`, fields)).status).to.equal(303);
+    expect((await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions`, { method: 'POST', fields })).status).to.equal(303);
     await deliver();
     const before = smtp.received.length;
     const [series] = await db().select().from(sessionSeries).where(eq(sessionSeries.name, 'Exam review'));
     const [first] = await db().select({ id: occurrences.id }).from(occurrences).where(eq(occurrences.seriesId, series!.id)).orderBy(occurrences.startsAt).limit(1);
 
-    const edited = await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions/${first!.id}/edit`, { ...fields, name: 'Exam review (room 2)', scope: 'all' });
+    const edited = await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${first!.id}/edit`, { method: 'POST', fields: { ...fields, name: 'Exam review (room 2)', scope: 'all' } });
     expect(edited.status).to.equal(303);
     await deliver();
     await deliver(); // a second run finds nothing left to send: no duplicates

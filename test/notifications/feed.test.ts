@@ -3,21 +3,13 @@ import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { occurrences, sessionSeries, users } from '../../src/db/schema.js';
-import { fixedClock, useSimulatedLms, type TestApp } from '../support/app.js';
-import { getWithToken, launchAs, people, postAs, type Launched } from '../support/launch.js';
-import { weeklySessionForm } from '../support/sessions.js';
+import { fixedClock, useSimulatedLms } from '../support/app.js';
+import { htmx } from '../support/htmx.js';
+import { launchAs, people, type Launched } from '../support/launch.js';
 import { ROLES } from '../support/platform-simulator.js';
+import { weeklySessionForm } from '../support/sessions.js';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
-
-function htmx(app: TestApp, method: string, path: string, who: Launched, form: Record<string, string> = {}) {
-  return fetch(new URL(path, app.baseUrl), {
-    method,
-    headers: { Authorization: `Bearer ${who.token}`, 'HX-Request': 'true', 'HX-Target': 'notifications-body', 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: method === 'DELETE' ? undefined : new URLSearchParams(form).toString(),
-    redirect: 'manual',
-  });
-}
 
 describe('Notifications: calendar feed and settings', () => {
   const clock = fixedClock(NOW);
@@ -34,19 +26,20 @@ describe('Notifications: calendar feed and settings', () => {
     student = await launchAs(lms.app, lms.sim, { user: people.student(), context: course });
     outsider = await launchAs(lms.app, lms.sim, { user: { sub: 'stu-9', name: 'Omar Other', email: 'omar@example.edu', roles: [ROLES.learner] }, context: course });
     for (const sub of ['ta-1', 'stu-1', 'stu-9']) ids[sub] = (await db().select({ id: users.id }).from(users).where(eq(users.sub, sub)))[0]!.id;
-    const res = await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions`, weeklySessionForm({
+    const fields = weeklySessionForm({
       name: 'Kinematics drop-in',
       courseId: tutor.courseId,
       count: '4',
       tutorIds: ids['ta-1']!,
       studentIds: ids['stu-1']!,
       invitedOnly: 'on',
-    }));
+    });
+    const res = await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions`, { method: 'POST', fields });
     expect(res.status).to.equal(303);
   });
 
   const createLink = async (who: Launched) => {
-    const res = await htmx(lms.app, 'POST', `/c/${who.courseId}/settings/feed`, who);
+    const res = await htmx(lms.app, who, `/c/${who.courseId}/settings/feed`, { method: 'POST', target: 'notifications-body' });
     expect(res.status).to.equal(200);
     const html = await res.text();
     return { html, url: html.match(/id="feed-url"[^>]*value="([^"]+)"/)?.[1] ?? html.match(/value="([^"]*\/feed\/[^"]+)"/)![1]! };
@@ -59,7 +52,7 @@ describe('Notifications: calendar feed and settings', () => {
     const [row] = await db().select({ hash: users.feedTokenHash }).from(users).where(eq(users.id, ids['stu-1']!));
     expect(row!.hash).to.match(/^[0-9a-f]{64}$/);
     expect(row!.hash).to.not.contain(url.split('/feed/')[1]!.slice(0, -4));
-    const page = await (await getWithToken(lms.app, `/c/${student.courseId}/settings`, student.token)).text();
+    const page = await (await htmx(lms.app, student, `/c/${student.courseId}/settings`)).text();
     expect(page).to.contain('Create a new link').and.not.contain(url);
     const feed = await fetch(url);
     expect(feed.status).to.equal(200);
@@ -86,7 +79,7 @@ describe('Notifications: calendar feed and settings', () => {
     expect(second.html).to.contain('The old link no longer works.');
     expect((await fetch(first.url)).status).to.equal(404);
     expect((await fetch(second.url)).status).to.equal(200);
-    const off = await htmx(lms.app, 'DELETE', `/c/${tutor.courseId}/settings/feed`, tutor);
+    const off = await htmx(lms.app, tutor, `/c/${tutor.courseId}/settings/feed`, { method: 'DELETE', target: 'notifications-body' });
     expect(await off.text()).to.contain('Create link').and.contain('Turned off your calendar feed.');
     expect((await fetch(second.url)).status).to.equal(404);
     expect((await fetch(new URL('/feed/not-a-token.ics', lms.app.baseUrl))).status).to.equal(404);
@@ -95,10 +88,11 @@ describe('Notifications: calendar feed and settings', () => {
   it('When one session was moved on its own, then the feed shows it as an override of the series (same UID, RECURRENCE-ID), not a second entry', async () => {
     const [series] = await db().select().from(sessionSeries).where(eq(sessionSeries.name, 'Kinematics drop-in'));
     const list = await db().select().from(occurrences).where(eq(occurrences.seriesId, series!.id)).orderBy(asc(occurrences.startsAt));
-    const res = await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[1]!.id}/edit`, {
+    const fields = {
       name: 'Kinematics drop-in', courseId: tutor.courseId, startDate: '2027-03-17', startTime: '10:00', zone: 'America/New_York', lengthValue: '60', lengthUnit: 'minutes',
       repeat: 'none', tutorIds: ids['ta-1']!, studentIds: ids['stu-1']!, invitedOnly: 'on', scope: 'this',
-    });
+    };
+    const res = await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[1]!.id}/edit`, { method: 'POST', fields });
     expect(res.status, await res.clone().text()).to.equal(303);
     const { url } = await createLink(student);
     const root = new ICAL.Component(ICAL.parse(await (await fetch(url)).text()));
@@ -116,12 +110,12 @@ describe('Notifications: calendar feed and settings', () => {
   });
 
   it('When a person turns reminders off and on in Edit settings, then it is stored and the box shows it', async () => {
-    const page = await (await getWithToken(lms.app, `/c/${student.courseId}/settings`, student.token)).text();
+    const page = await (await htmx(lms.app, student, `/c/${student.courseId}/settings`)).text();
     expect(page).to.contain('Email reminders before my sessions').and.match(/id="remindersEnabled"[^>]*checked/);
-    let res = await htmx(lms.app, 'PUT', `/c/${student.courseId}/settings/reminders`, student, {});
+    let res = await htmx(lms.app, student, `/c/${student.courseId}/settings/reminders`, { method: 'PUT', target: 'notifications-body' });
     expect(await res.text()).to.contain('Reminders are off.').and.not.match(/id="remindersEnabled"[^>]*checked/);
     expect((await db().select({ on: users.remindersEnabled }).from(users).where(eq(users.id, ids['stu-1']!)))[0]!.on).to.equal(false);
-    res = await htmx(lms.app, 'PUT', `/c/${student.courseId}/settings/reminders`, student, { remindersEnabled: 'on' });
+    res = await htmx(lms.app, student, `/c/${student.courseId}/settings/reminders`, { method: 'PUT', fields: { remindersEnabled: 'on' }, target: 'notifications-body' });
     expect(await res.text()).to.match(/id="remindersEnabled"[^>]*checked/);
     expect((await db().select({ on: users.remindersEnabled }).from(users).where(eq(users.id, ids['stu-1']!)))[0]!.on).to.equal(true);
   });
@@ -129,7 +123,7 @@ describe('Notifications: calendar feed and settings', () => {
     const elsewhere = await launchAs(lms.app, lms.sim, { user: { sub: 'ta-9', name: 'Tess Elsewhere', roles: [ROLES.teachingAssistant] }, context: { id: 'feed-b', title: 'Chemistry' } });
     const [before] = await db().select({ on: users.remindersEnabled, feed: users.feedTokenHash }).from(users).where(eq(users.sub, 'ta-9'));
     for (const [method, path] of [['PUT', 'reminders'], ['POST', 'feed'], ['DELETE', 'feed']] as const) {
-      const res = await htmx(lms.app, method, `/c/${tutor.courseId}/settings/${path}`, elsewhere, {});
+      const res = await htmx(lms.app, elsewhere, `/c/${tutor.courseId}/settings/${path}`, { method, target: 'notifications-body' });
       expect(res.status, `${method} ${path}`).to.equal(403);
       expect(await res.text()).not.to.contain('Physics');
     }

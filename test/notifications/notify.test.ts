@@ -5,9 +5,10 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { occurrences, outbox, sessionSeries, users } from '../../src/db/schema.js';
 import { fixedClock, useSimulatedLms } from '../support/app.js';
-import { getWithToken, launchAs, people, postAs, readLaunchPage, type Launched } from '../support/launch.js';
-import { weeklySessionForm } from '../support/sessions.js';
+import { htmx } from '../support/htmx.js';
+import { launchAs, people, readLaunchPage, type Launched } from '../support/launch.js';
 import { ROLES } from '../support/platform-simulator.js';
+import { weeklySessionForm } from '../support/sessions.js';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
 
@@ -50,7 +51,7 @@ describe('Notifications: invitations, updates and cancellations', () => {
   });
 
   async function create(overrides: Record<string, string | string[]> = {}) {
-    const res = await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions`, form(overrides));
+    const res = await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions`, { method: 'POST', fields: form(overrides) });
     expect(res.status, await res.clone().text()).to.equal(303);
     const [series] = await db().select().from(sessionSeries).where(eq(sessionSeries.name, overrides.name as string ?? 'Regression clinic'));
     const list = await db().select().from(occurrences).where(eq(occurrences.seriesId, series!.id)).orderBy(asc(occurrences.startsAt));
@@ -97,9 +98,9 @@ describe('Notifications: invitations, updates and cancellations', () => {
     expect(sam!.status).to.equal('skipped');
     expect(sam!.toAddress).to.equal(null);
     expect(sam!.lastError).to.equal('no email on file');
-    const staffPage = await (await getWithToken(lms.app, `/c/${tutor.courseId}/sessions/${list[0]!.id}`, tutor.token)).text();
+    const staffPage = await (await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[0]!.id}`)).text();
     expect(staffPage).to.contain('Sam Nomail (no email on file)');
-    const studentPage = await (await getWithToken(lms.app, `/c/${student.courseId}/sessions/${list[0]!.id}`, student.token)).text();
+    const studentPage = await (await htmx(lms.app, student, `/c/${student.courseId}/sessions/${list[0]!.id}`)).text();
     expect(studentPage).to.contain('Sam Nomail').and.not.contain('no email on file');
   });
 
@@ -108,7 +109,7 @@ describe('Notifications: invitations, updates and cancellations', () => {
     expect(students).to.have.length(19);
     const { list } = await create({ studentIds: students, startTime: '18:00' });
     await db().delete(outbox);
-    const res = await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[0]!.id}/edit`, form({ studentIds: students, startTime: '18:30', scope: 'all' }));
+    const res = await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[0]!.id}/edit`, { method: 'POST', fields: form({ studentIds: students, startTime: '18:30', scope: 'all' }) });
     expect(res.status, await res.clone().text()).to.equal(303);
     const rows = await messages();
     expect(rows).to.have.length(20);
@@ -123,7 +124,7 @@ describe('Notifications: invitations, updates and cancellations', () => {
   it('When “This session” is edited, then each invitee gets one update that overrides only that date (parent UID, RECURRENCE-ID)', async () => {
     const { series, list } = await create({ startTime: '08:00' });
     await db().delete(outbox);
-    const res = await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[2]!.id}/edit`, form({ startDate: '2027-03-17', startTime: '09:00', repeat: 'none', scope: 'this' }));
+    const res = await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[2]!.id}/edit`, { method: 'POST', fields: form({ startDate: '2027-03-17', startTime: '09:00', repeat: 'none', scope: 'this' }) });
     expect(res.status, await res.clone().text()).to.equal(303);
     const rows = await messages();
     expect(rows).to.have.length(3);
@@ -140,7 +141,7 @@ describe('Notifications: invitations, updates and cancellations', () => {
   it('When “This and following” is edited, then people get one update with the cut series and the new one', async () => {
     const { series, list } = await create({ startTime: '10:00' });
     await db().delete(outbox);
-    const res = await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[2]!.id}/edit`, form({ startDate: '2027-03-16', startTime: '11:00', count: '4', scope: 'following' }));
+    const res = await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[2]!.id}/edit`, { method: 'POST', fields: form({ startDate: '2027-03-16', startTime: '11:00', count: '4', scope: 'following' }) });
     expect(res.status, await res.clone().text()).to.equal(303);
     const rows = await byUser(ids['stu-1']!);
     expect(rows).to.have.length(1);
@@ -160,7 +161,7 @@ describe('Notifications: invitations, updates and cancellations', () => {
   it('When invitees are added and removed, then added people get an invitation and removed ones a cancellation', async () => {
     const { series, list } = await create({ startTime: '12:00', studentIds: [ids['stu-1']!] });
     await db().delete(outbox);
-    const res = await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[0]!.id}/edit`, form({ startTime: '12:00', studentIds: [ids['stu-2']!], scope: 'all' }));
+    const res = await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[0]!.id}/edit`, { method: 'POST', fields: form({ startTime: '12:00', studentIds: [ids['stu-2']!], scope: 'all' }) });
     expect(res.status, await res.clone().text()).to.equal(303);
     const kinds = Object.fromEntries((await messages()).map((r) => [r.userId, r.kind]));
     expect(kinds).to.deep.equal({ [ids['ta-1']!]: 'update', [ids['stu-1']!]: 'cancellation', [ids['stu-2']!]: 'invitation' });
@@ -173,7 +174,7 @@ describe('Notifications: invitations, updates and cancellations', () => {
   it('When one session or the rest of a series is cancelled, then each invitee gets one METHOD:CANCEL message', async () => {
     const { series, list } = await create({ startTime: '14:00' });
     await db().delete(outbox);
-    await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[1]!.id}/cancel`, { scope: 'this' });
+    await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[1]!.id}/cancel`, { method: 'POST', fields: { scope: 'this' } });
     let rows = await messages();
     expect(rows).to.have.length(3);
     let cal = parse(rows.find((r) => r.userId === ids['stu-1'])!.ics!);
@@ -182,7 +183,7 @@ describe('Notifications: invitations, updates and cancellations', () => {
     expect(cal.events[0]!.recurrenceId.toJSDate().toISOString()).to.equal(list[1]!.originalStartsAt.toISOString());
     expect(rows[0]!.subject).to.equal('Cancelled: Regression clinic');
     await db().delete(outbox);
-    await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[0]!.id}/cancel`, { scope: 'all' });
+    await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[0]!.id}/cancel`, { method: 'POST', fields: { scope: 'all' } });
     rows = await messages();
     expect(rows).to.have.length(3);
     cal = parse(rows.find((r) => r.userId === ids['stu-1'])!.ics!);

@@ -5,7 +5,8 @@ import { asc, eq } from 'drizzle-orm';
 import { occurrences, outbox, rsvps, sessionSeries, users } from '../../src/db/schema.js';
 import { listReminderCandidates } from '../../src/notifications/queries.js';
 import { fixedClock, useSimulatedLms } from '../support/app.js';
-import { launchAs, people, postAs, type Launched } from '../support/launch.js';
+import { htmx } from '../support/htmx.js';
+import { launchAs, people, type Launched } from '../support/launch.js';
 import { ROLES } from '../support/platform-simulator.js';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
@@ -54,7 +55,7 @@ describe('Notifications: reminders', () => {
       studentIds: [ids['stu-1']!, ids['stu-2']!, ids['stu-3']!],
       meetingUrl,
     };
-    const res = await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions`, fields);
+    const res = await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions`, { method: 'POST', fields });
     expect(res.status, await res.clone().text()).to.equal(303);
     await db().delete(outbox); // the invitations
     const [series] = await db().select().from(sessionSeries);
@@ -95,7 +96,7 @@ describe('Notifications: reminders', () => {
 
   it('When a session is cancelled, then nobody is reminded of it, while the series’ other sessions still are', async () => {
     const list = await schedule('16:00', '2');
-    await postAs(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[0]!.id}/cancel`, { scope: 'this' });
+    await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[0]!.id}/cancel`, { method: 'POST', fields: { scope: 'this' } });
     expect(await queueDueReminders(new Date(list[0]!.startsAt.getTime() - 15 * MINUTE))).to.equal(0);
     expect(await queueDueReminders(new Date(list[1]!.startsAt.getTime() - 15 * MINUTE))).to.equal(3);
     expect(new Set((await reminders()).map((r) => r.occurrenceId))).to.deep.equal(new Set([list[1]!.id]));

@@ -5,7 +5,8 @@ import { eq } from 'drizzle-orm';
 import { users } from '../../src/db/schema.js';
 import { enqueue } from '../../src/notifications/outbox.js';
 import { registerSimulator, startTestApp, type TestApp } from '../support/app.js';
-import { getWithToken, launchAs, people, postAs, type Launched } from '../support/launch.js';
+import { htmx } from '../support/htmx.js';
+import { launchAs, people, type Launched } from '../support/launch.js';
 import { PlatformSimulator } from '../support/platform-simulator.js';
 
 describe('Site administrators see only their own LMS', () => {
@@ -41,8 +42,8 @@ describe('Site administrators see only their own LMS', () => {
   });
 
   it('When each administrator opens the delivery log, then they read only their own LMS’s messages', async () => {
-    const a = await (await getWithToken(app, '/admin/deliveries', admins.a.token)).text();
-    const b = await (await getWithToken(app, '/admin/deliveries', admins.b.token)).text();
+    const a = await (await htmx(app, admins.a, '/admin/deliveries')).text();
+    const b = await (await htmx(app, admins.b, '/admin/deliveries')).text();
     expect(a).to.contain('student-of-a@example.edu').and.contain('Invitation from LMS A');
     expect(a).not.to.contain('student-of-b@example.edu');
     expect(a).not.to.contain('Invitation from LMS B');
@@ -50,17 +51,17 @@ describe('Site administrators see only their own LMS', () => {
   });
 
   it('When each administrator opens Site settings, then only their own LMS is listed', async () => {
-    const a = await (await getWithToken(app, '/admin/settings', admins.a.token)).text();
+    const a = await (await htmx(app, admins.a, '/admin/settings')).text();
     expect(a).to.contain('https://lms-a.example.edu').and.not.contain('https://lms-b.example.edu');
-    const b = await (await getWithToken(app, '/admin/settings', admins.b.token)).text();
+    const b = await (await htmx(app, admins.b, '/admin/settings')).text();
     expect(b).to.contain('https://lms-b.example.edu').and.not.contain('https://lms-a.example.edu');
   });
 
   it('When the administrator of LMS A adds a tag, then the administrator of LMS B does not see it', async () => {
-    const added = await postAs(app, admins.a, `/c/${admins.a.courseId}/tags/topic`, { name: 'Stoichiometry of A' });
+    const added = await htmx(app, admins.a, `/c/${admins.a.courseId}/tags/topic`, { method: 'POST', fields: { name: 'Stoichiometry of A' } });
     expect(added.status).to.equal(200);
-    const a = await (await getWithToken(app, `/c/${admins.a.courseId}/tags`, admins.a.token)).text();
-    const b = await (await getWithToken(app, `/c/${admins.b.courseId}/tags`, admins.b.token)).text();
+    const a = await (await htmx(app, admins.a, `/c/${admins.a.courseId}/tags`)).text();
+    const b = await (await htmx(app, admins.b, `/c/${admins.b.courseId}/tags`)).text();
     expect(a).to.contain('Stoichiometry of A');
     expect(b).not.to.contain('Stoichiometry of A');
   });

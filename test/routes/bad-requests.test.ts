@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { memberships, seriesInvitees, sessionResources, sessionSeries, users } from '../../src/db/schema.js';
 import { fixedClock, useSimulatedLms } from '../support/app.js';
-import { h1Of, launchAs, people, postAs, type Launched } from '../support/launch.js';
+import { formBody, htmx, type Form } from '../support/htmx.js';
+import { h1Of, launchAs, people, type Launched } from '../support/launch.js';
 import { weeklySessionForm } from '../support/sessions.js';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
@@ -32,10 +33,12 @@ describe('Bad requests', () => {
   const sessionsPath = () => `/c/${tutor.courseId}/sessions`;
   const form = (overrides: Record<string, string | string[]> = {}) => weeklySessionForm({ courseId: tutor.courseId, tutorIds: tutorId, studentIds: studentId, ...overrides });
   const countSeries = async () => db().$count(sessionSeries);
+  /** Add sessions as the page's htmx posts it. */
+  const post = (fields: Form) => htmx(lms.app, tutor, sessionsPath(), { method: 'POST', fields });
   async function idOf(sub: string): Promise<string> {
     return (await db().select({ id: users.id }).from(users).where(eq(users.sub, sub)))[0]!.id;
   }
-  /** A raw request with the tutor's token, as a script (not the page) would send it. */
+  /** A raw request with the tutor's token, as a script (not the page) would send it: any body, any type. */
   function send(path: string, init: { method?: string; body?: BodyInit; headers?: Record<string, string> }) {
     return fetch(new URL(path, lms.app.baseUrl), { method: init.method ?? 'POST', body: init.body, headers: { Authorization: `Bearer ${tutor.token}`, ...init.headers }, redirect: 'manual' });
   }
@@ -48,11 +51,6 @@ describe('Bad requests', () => {
     expect(html).not.to.contain('Something went wrong');
     expect(await countSeries()).to.equal(0);
   }
-  const formBody = (fields: Record<string, string | string[]>) => {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
-    return body.toString();
-  };
   const urlencoded = { 'content-type': 'application/x-www-form-urlencoded' };
 
   it('When a form is over 1 MB (a 1 MB description), then 413 says the limit and nothing is stored', async () => {
@@ -62,7 +60,7 @@ describe('Bad requests', () => {
   });
 
   it('When an htmx form is too large, then the error comes as a fragment for the page’s message area', async () => {
-    const res = await send(sessionsPath(), { body: formBody(form({ description: 'x'.repeat(1_100_000) })), headers: { ...urlencoded, 'HX-Request': 'true' } });
+    const res = await post(form({ description: 'x'.repeat(1_100_000) }));
     expect(res.status).to.equal(413);
     expect(res.headers.get('hx-retarget')).to.equal('#messages');
     expect(await res.text()).to.contain('This form is too large');
@@ -91,19 +89,19 @@ describe('Bad requests', () => {
     it(`When the ${label} holds a NUL character, then 422 names the field and nothing is stored`, async () => {
       const value = field === 'resourceTitle' ? ['Notes\u0000'] : `Clinic\u0000 notes`;
       const extra: Record<string, string[]> = field === 'resourceTitle' ? { resourceUrl: ['https://example.edu/notes'] } : {};
-      const res = await postAs(lms.app, tutor, sessionsPath(), form({ [field]: value, ...extra }));
+      const res = await post(form({ [field]: value, ...extra }));
       await expectRefused(res, 422, 'Add sessions', `${label} contains a control character`);
     });
   }
 
   it('When the Meeting URL carries the calendar-injection payload, then Add sessions refuses it with 422', async () => {
-    const res = await postAs(lms.app, tutor, sessionsPath(), form({ meetingUrl: INJECTION }));
+    const res = await post(form({ meetingUrl: INJECTION }));
     await expectRefused(res, 422, 'Add sessions', 'Meeting URL contains a line break');
   });
 
   it('When the Meeting URL in Edit settings carries the payload, then it is refused with 422 and the stored link is kept', async () => {
     const path = `/c/${tutor.courseId}/settings/meeting-url`;
-    const put = (meetingUrl: string) => fetch(new URL(path, lms.app.baseUrl), { method: 'PUT', body: new URLSearchParams({ meetingUrl }), headers: { Authorization: `Bearer ${tutor.token}`, 'HX-Request': 'true', 'HX-Target': 'meeting-url' } });
+    const put = (meetingUrl: string) => htmx(lms.app, tutor, path, { method: 'PUT', fields: { meetingUrl }, target: 'meeting-url' });
     expect((await put('https://zoom.us/j/42')).status).to.equal(200);
     const res = await put(INJECTION);
     expect(res.status).to.equal(422);
@@ -113,7 +111,7 @@ describe('Bad requests', () => {
   });
 
   it('When a link is saved, then it is stored as the URL parser normalises it', async () => {
-    const res = await postAs(lms.app, tutor, sessionsPath(), form({ meetingUrl: 'HTTPS://Zoom.US/j/1?x=a b', resourceTitle: ['Notes'], resourceUrl: ['https://Example.EDU/a b'] }));
+    const res = await post(form({ meetingUrl: 'HTTPS://Zoom.US/j/1?x=a b', resourceTitle: ['Notes'], resourceUrl: ['https://Example.EDU/a b'] }));
     expect(res.status).to.equal(303);
     const [series] = await db().select({ id: sessionSeries.id, meetingUrl: sessionSeries.meetingUrl }).from(sessionSeries);
     expect(series!.meetingUrl).to.equal('https://zoom.us/j/1?x=a%20b');
@@ -122,12 +120,12 @@ describe('Bad requests', () => {
   });
 
   it('When a resource title is 90,000 characters, then 422 says the limit of the form', async () => {
-    const res = await postAs(lms.app, tutor, sessionsPath(), form({ resourceTitle: ['t'.repeat(90_000)], resourceUrl: ['https://example.edu/x'] }));
+    const res = await post(form({ resourceTitle: ['t'.repeat(90_000)], resourceUrl: ['https://example.edu/x'] }));
     await expectRefused(res, 422, 'Add sessions', 'Resources: use at most 200 characters for each');
   });
 
   it('When a single field is sent twice, then the message names the field instead of a type error', async () => {
-    const res = await postAs(lms.app, tutor, sessionsPath(), form({ name: ['One', 'Two'], startDate: ['2027-03-09', '2027-03-10'] }));
+    const res = await post(form({ name: ['One', 'Two'], startDate: ['2027-03-09', '2027-03-10'] }));
     const html = await res.clone().text();
     await expectRefused(res, 422, 'Add sessions', 'Session name: enter one value, not several.');
     expect(html).to.contain('the start date: enter one value, not several.');
@@ -135,7 +133,7 @@ describe('Bad requests', () => {
   });
 
   it('When a new session would start in the past, then 422 asks for a later time and no invitation is queued', async () => {
-    const res = await postAs(lms.app, tutor, sessionsPath(), form({ startDate: '2027-02-23', repeat: 'none' }));
+    const res = await post(form({ startDate: '2027-02-23', repeat: 'none' }));
     await expectRefused(res, 422, 'Add sessions', 'Choose a date and time that has not passed yet');
   });
 
@@ -165,7 +163,7 @@ describe('Bad requests', () => {
   it('When the form claims gzip but is not, then 400 says it arrived damaged; real gzip is read', async () => {
     const fake = await send(sessionsPath(), { body: formBody(form()), headers: { ...urlencoded, 'content-encoding': 'gzip' } });
     await expectRefused(fake, 400, 'TutorKit could not read this form', 'arrived damaged');
-    const real = await send(sessionsPath(), { body: gzipSync(formBody(form())), headers: { ...urlencoded, 'content-encoding': 'gzip' } });
+    const real = await send(sessionsPath(), { body: gzipSync(formBody(form()).toString()), headers: { ...urlencoded, 'content-encoding': 'gzip' } });
     expect(real.status).to.equal(303);
   });
 

@@ -1,7 +1,8 @@
 // The bearer token after launch: where it travels, when it ends, and that it is never logged.
 import { expect } from 'chai';
 import { fixedClock, useSimulatedLms, type TestApp } from '../support/app.js';
-import { getWithToken, h1Of, launchAs, people, type Launched } from '../support/launch.js';
+import { htmx } from '../support/htmx.js';
+import { h1Of, launchAs, people, type Launched } from '../support/launch.js';
 
 describe('Session token after launch', () => {
   const clock = fixedClock(new Date());
@@ -31,14 +32,14 @@ describe('Session token after launch', () => {
   });
 
   it('When a page is requested with the token in the Authorization header (htmx), then it is served', async () => {
-    const res = await getWithToken(app, launched.path, launched.token, { 'HX-Request': 'true', 'HX-Boosted': 'true' });
+    const res = await htmx(app, launched, launched.path, { headers: { 'HX-Boosted': 'true' } });
     expect(res.status).to.equal(200);
     expect(await res.text()).to.contain('Priya Natarajan');
   });
 
   it('When the session has expired, then a full page says to relaunch from the course', async () => {
     clock.set(new Date(Date.now() + 61 * 60_000));
-    const res = await getWithToken(app, launched.path, launched.token);
+    const res = await htmx(app, launched, launched.path, { direct: true });
     const html = await res.text();
     expect(res.status).to.equal(401);
     expect(h1Of(html)).to.equal('Your TutorKit session has ended');
@@ -48,7 +49,7 @@ describe('Session token after launch', () => {
 
   it('When an htmx request carries an expired token, then it answers 401 with HX-Redirect to the relaunch page', async () => {
     clock.set(new Date(Date.now() + 61 * 60_000));
-    const res = await getWithToken(app, launched.path, launched.token, { 'HX-Request': 'true' });
+    const res = await htmx(app, launched, launched.path);
     expect(res.status).to.equal(401);
     expect(res.headers.get('hx-redirect')).to.equal('/expired');
     const notice = await fetch(new URL('/expired', app.baseUrl));
@@ -58,27 +59,27 @@ describe('Session token after launch', () => {
   it('When a forged token is sent, then the request is refused like an expired one', async () => {
     const [header, payload] = launched.token.split('.');
     const forged = `${header}.${payload}.${'A'.repeat(43)}`;
-    const res = await getWithToken(app, launched.path, forged);
+    const res = await htmx(app, { token: forged }, launched.path);
     expect(res.status).to.equal(401);
   });
 
   it('When more than half the session has passed, then the response carries a fresh token that keeps working', async () => {
     clock.set(new Date(Date.now() + 40 * 60_000));
-    const early = await getWithToken(app, launched.path, launched.token);
+    const early = await htmx(app, launched, launched.path);
     const fresh = early.headers.get('x-tutorkit-token');
     expect(fresh).to.be.a('string').and.not.equal(launched.token);
     clock.set(new Date(Date.now() + 90 * 60_000));
-    expect((await getWithToken(app, launched.path, launched.token)).status, 'old token expired').to.equal(401);
-    expect((await getWithToken(app, launched.path, fresh!)).status, 'fresh token works').to.equal(200);
+    expect((await htmx(app, launched, launched.path)).status, 'old token expired').to.equal(401);
+    expect((await htmx(app, { token: fresh! }, launched.path)).status, 'fresh token works').to.equal(200);
   });
 
   it('When early in the session, then no new token is sent', async () => {
-    const res = await getWithToken(app, launched.path, launched.token);
+    const res = await htmx(app, launched, launched.path);
     expect(res.headers.get('x-tutorkit-token')).to.equal(null);
   });
 
   it('When launches and pages have been served, then no token or id_token appears in the logs', async () => {
-    await getWithToken(app, launched.path, launched.token);
+    await htmx(app, launched, launched.path);
     const logs = app.logs.join('');
     expect(logs).to.contain(launched.path);
     expect(logs).not.to.contain(launched.token);

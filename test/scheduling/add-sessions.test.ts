@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { occurrences, seriesInvitees, sessionResources, sessionSeries, users } from '../../src/db/schema.js';
 import { useSimulatedLms } from '../support/app.js';
-import { getWithToken, h1Of, launchAs, people, postAs, type Launched } from '../support/launch.js';
+import { htmx } from '../support/htmx.js';
+import { h1Of, launchAs, people, type Launched } from '../support/launch.js';
 import { ROLES } from '../support/platform-simulator.js';
 
 describe('Add sessions', () => {
@@ -29,7 +30,7 @@ describe('Add sessions', () => {
   });
 
   const db = () => lms.app.database.db;
-  const post = (who: Launched, fields: Record<string, string | string[]>, courseId = who.courseId) => postAs(lms.app, who, `/c/${courseId}/sessions`, fields);
+  const post = (who: Launched, fields: Record<string, string | string[]>, courseId = who.courseId) => htmx(lms.app, who, `/c/${courseId}/sessions`, { method: 'POST', fields });
   const weekly = (overrides: Record<string, string | string[]> = {}) => ({
     name: 'Derivatives drop-in',
     description: 'Bring your homework.',
@@ -55,7 +56,7 @@ describe('Add sessions', () => {
   const countSeries = async () => (await db().select({ id: sessionSeries.id }).from(sessionSeries)).length;
 
   it('When a tutor opens Add sessions, then the form offers the guide’s fields with the course’s tutors and students', async () => {
-    const res = await getWithToken(lms.app, `/c/${tutor.courseId}/sessions/new`, tutor.token);
+    const res = await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/new`);
     const html = await res.text();
     expect(res.status).to.equal(200);
     expect(h1Of(html)).to.equal('Add sessions');
@@ -89,7 +90,7 @@ describe('Add sessions', () => {
   });
 
   it('When the invited student opens My sessions, then the session is listed in Berlin time', async () => {
-    const html = await (await getWithToken(lms.app, `/c/${student.courseId}/sessions?view=list&date=2027-03-01`, student.token)).text();
+    const html = await (await htmx(lms.app, student, `/c/${student.courseId}/sessions?view=list&date=2027-03-01`)).text();
     expect(html).to.contain('Times in Europe/Berlin');
     // 16:00 New York on 16 March 2027 (EDT) is 21:00 in Berlin (still CET until 28 March).
     expect(html).to.match(/Tuesday 16 March 2027[\s\S]*?21:00<\/time>–22:00<\/span> <span class="entry-name">Derivatives drop-in/);
@@ -97,7 +98,7 @@ describe('Add sessions', () => {
 
   it('When the student opens the session page, then they see its details, tutors and resources, and the scheduler’s time', async () => {
     const [first] = await db().select().from(occurrences).orderBy(occurrences.startsAt).limit(1);
-    const res = await getWithToken(lms.app, `/c/${student.courseId}/sessions/${first!.id}`, student.token);
+    const res = await htmx(lms.app, student, `/c/${student.courseId}/sessions/${first!.id}`);
     const html = await res.text();
     expect(h1Of(html)).to.equal('Derivatives drop-in');
     expect(html).to.contain('Weekly on Tuesday and Thursday, 6 times');
@@ -147,7 +148,7 @@ describe('Add sessions', () => {
     const res = await post(student, weekly());
     expect(res.status).to.equal(403);
     expect(await countSeries()).to.equal(before);
-    expect((await getWithToken(lms.app, `/c/${student.courseId}/sessions/new`, student.token)).status).to.equal(403);
+    expect((await htmx(lms.app, student, `/c/${student.courseId}/sessions/new`)).status).to.equal(403);
   });
 
   it('When a tutor of another course tries to create a session in this one, then it is refused with 403', async () => {
@@ -161,16 +162,16 @@ describe('Add sessions', () => {
     const res = await post(tutor, weekly({ name: 'Private review', invitedOnly: 'on', repeat: 'none', startDate: '2027-03-10' }));
     expect(res.status).to.equal(303);
     const [occ] = await db().select({ id: occurrences.id }).from(occurrences).innerJoin(sessionSeries, eq(sessionSeries.id, occurrences.seriesId)).where(eq(sessionSeries.name, 'Private review'));
-    const list = await (await getWithToken(lms.app, `/c/${otherStudent.courseId}/sessions?view=list&date=2027-03-01`, otherStudent.token)).text();
+    const list = await (await htmx(lms.app, otherStudent, `/c/${otherStudent.courseId}/sessions?view=list&date=2027-03-01`)).text();
     expect(list).not.to.contain('Private review');
     expect(list, 'open sessions are visible to every student').to.contain('Derivatives drop-in');
-    expect((await getWithToken(lms.app, `/c/${otherStudent.courseId}/sessions/${occ!.id}`, otherStudent.token)).status).to.equal(404);
-    expect((await getWithToken(lms.app, `/c/${student.courseId}/sessions/${occ!.id}`, student.token)).status).to.equal(200);
+    expect((await htmx(lms.app, otherStudent, `/c/${otherStudent.courseId}/sessions/${occ!.id}`)).status).to.equal(404);
+    expect((await htmx(lms.app, student, `/c/${student.courseId}/sessions/${occ!.id}`)).status).to.equal(200);
   });
 
   it('When someone in another course asks for this course’s session page, then they get 403, not the session', async () => {
     const [occ] = await db().select({ id: occurrences.id }).from(occurrences).limit(1);
-    const res = await getWithToken(lms.app, `/c/${tutor.courseId}/sessions/${occ!.id}`, outsider.token);
+    const res = await htmx(lms.app, outsider, `/c/${tutor.courseId}/sessions/${occ!.id}`);
     expect(res.status).to.equal(403);
     expect(await res.text()).not.to.contain('Derivatives');
   });

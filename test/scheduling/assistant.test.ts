@@ -6,8 +6,10 @@ import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { availabilityExceptions, availabilityHours, occurrences, users } from '../../src/db/schema.js';
 import { fixedClock, useSimulatedLms } from '../support/app.js';
-import { getWithToken, h1Of, launchAs, people, postAs, type Launched } from '../support/launch.js';
+import { htmx, type Form } from '../support/htmx.js';
+import { h1Of, launchAs, people, type Launched } from '../support/launch.js';
 import { ROLES } from '../support/platform-simulator.js';
+import { textOf } from '../support/text.js';
 
 const ZONE = 'America/New_York';
 const DAY = '2027-03-09';
@@ -30,11 +32,10 @@ function rowsOf(html: string): Row[] {
     expect(cells, 'the cells drawn match the states the script reads').to.equal(m[1]);
     const summary = m[3]!.match(/<span class="visually-hidden">([^<]*)<\/span>/)?.[1] ?? '';
     const shown = m[3]!.replace(/<span class="person-flag"[^>]*>[^<]*<\/span>/, '').replace(/<span class="visually-hidden">[^<]*<\/span>/, '');
-    return { name: m[2]!, states: m[1]!, header: text(shown), summary };
+    return { name: m[2]!, states: m[1]!, header: textOf(shown), summary };
   });
 }
 
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/\s+/g, ' ').trim();
 const fieldValue = (html: string, id: string) => html.match(new RegExp(`id="${id}"[^>]*value="([^"]*)"`))?.[1];
 const dataOf = (html: string, name: string) => html.match(new RegExp(`data-${name}="([^"]*)"`))?.[1];
 
@@ -57,9 +58,12 @@ describe('Scheduling assistant', () => {
       ids[key] = (await db().select({ id: users.id }).from(users).where(eq(users.sub, sub)))[0]!.id;
     }
     // The student's existing session, 13:00-14:00 New York, saved before anyone set availability.
-    const saved = await postAs(lms.app, instructor, `/c/${instructor.courseId}/sessions`, {
-      name: 'Office hour', courseId: instructor.courseId, startDate: DAY, startTime: '13:00', zone: ZONE, lengthValue: '60', lengthUnit: 'minutes',
-      repeat: 'none', tutorIds: ids.instructor, studentIds: ids.student,
+    const saved = await htmx(lms.app, instructor, `/c/${instructor.courseId}/sessions`, {
+      method: 'POST',
+      fields: {
+        name: 'Office hour', courseId: instructor.courseId, startDate: DAY, startTime: '13:00', zone: ZONE, lengthValue: '60', lengthUnit: 'minutes',
+        repeat: 'none', tutorIds: ids.instructor, studentIds: ids.student,
+      },
     });
     expect(saved.status, await saved.clone().text()).to.equal(303);
     busyOccurrenceId = (await db().select({ id: occurrences.id }).from(occurrences))[0]!.id;
@@ -72,15 +76,12 @@ describe('Scheduling assistant', () => {
     ]);
   });
 
-  const proposal = (overrides: Record<string, string | string[]> = {}) => ({
+  const proposal = (overrides: Form = {}) => ({
     startDate: DAY, startTime: '16:00', zone: ZONE, lengthValue: '1', lengthUnit: 'hours', repeat: 'none',
     tutorIds: ids.tutor, studentIds: [ids.student, ids.outsider], ...overrides,
   });
-  const ask = (path: string, fields: Record<string, string | string[]>, who: Launched = instructor, courseId = who.courseId) => {
-    const query = new URLSearchParams();
-    for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) query.append(k, one);
-    return getWithToken(lms.app, `/c/${courseId}/sessions/assistant${path}?${query}`, who.token, { 'HX-Request': 'true', 'HX-Target': 'assistant-body' });
-  };
+  const ask = (path: string, fields: Form, who: Launched = instructor, courseId = who.courseId) =>
+    htmx(lms.app, who, `/c/${courseId}/sessions/assistant${path}`, { fields, target: 'assistant-body' });
 
   it('When an instructor opens the assistant for a Tuesday in New York, then each invitee has a row in their own zone with free, busy and unavailable cells, tutors first, and nobody from another course', async () => {
     const res = await ask('', proposal());
@@ -152,24 +153,24 @@ describe('Scheduling assistant', () => {
     const weekly = proposal({ repeat: 'weekly', interval: '1', weekdays: 'TU', endType: 'count', count: '6' });
     const html = await (await ask('', weekly)).text();
     expect(html).to.contain('Later sessions with conflicts');
-    const later = text(html.match(/<section id="assistant-later"[\s\S]*?<\/section>/)![0]);
+    const later = textOf(html.match(/<section id="assistant-later"[\s\S]*?<\/section>/)![0]);
     expect(later).to.contain('Session 6: Tue 13 Apr 2027 16:00–17:00');
     expect(later).to.contain('Maya Chen is unavailable on Tue 13 Apr 2027 16:00–17:00');
     expect(later).not.to.match(/Session [1-5]:/);
 
     // The dialog refreshes the list alone after a move; five sessions end before the day off.
     const five = await (await ask('/later', { ...weekly, count: '5' })).text();
-    expect(text(five)).to.contain('No conflicts in later sessions. (4 sessions checked)');
+    expect(textOf(five)).to.contain('No conflicts in later sessions. (4 sessions checked)');
   });
 
   it('When the schedule is incomplete, then the dialog asks for it first', async () => {
     const res = await ask('', proposal({ startDate: '' }));
     expect(res.status).to.equal(200);
-    expect(text(await res.text())).to.equal('Enter a start date, time and session length first.');
+    expect(textOf(await res.text())).to.equal('Enter a start date, time and session length first.');
   });
 
   it('When the address is visited as a page, then it says where the assistant lives', async () => {
-    const res = await getWithToken(lms.app, `/c/${instructor.courseId}/sessions/assistant?${new URLSearchParams({ startDate: DAY })}`, instructor.token);
+    const res = await htmx(lms.app, instructor, `/c/${instructor.courseId}/sessions/assistant`, { fields: { startDate: DAY }, direct: true });
     const html = await res.text();
     expect(res.status).to.equal(200);
     expect(h1Of(html)).to.equal('Scheduling assistant');

@@ -16,8 +16,10 @@ import {
   type CalendarRow,
 } from '../../src/scheduling/calendar.js';
 import { fixedClock, useSimulatedLms } from '../support/app.js';
-import { getWithToken, h1Of, launchAs, people, postAs, type Launched } from '../support/launch.js';
+import { htmx, type Form, type HtmxRequest } from '../support/htmx.js';
+import { h1Of, launchAs, people, type Launched } from '../support/launch.js';
 import { ROLES } from '../support/platform-simulator.js';
+import { textOf } from '../support/text.js';
 
 let rowId = 0;
 const row = (startsAt: string, minutes = 60, overrides: Partial<CalendarRow> = {}): CalendarRow => {
@@ -187,7 +189,7 @@ describe('Sessions calendar page', () => {
   const ids = {} as Record<'tutor' | 'student' | 'laStudent' | 'otherStudent', string>;
 
   const db = () => lms.app.database.db;
-  const post = (who: Launched, fields: Record<string, string | string[]>) => postAs(lms.app, who, `/c/${who.courseId}/sessions`, fields);
+  const post = (who: Launched, fields: Form) => htmx(lms.app, who, `/c/${who.courseId}/sessions`, { method: 'POST', fields });
   const session = (overrides: Record<string, string | string[]>) => ({
     courseId: tutor.courseId,
     description: '',
@@ -201,8 +203,8 @@ describe('Sessions calendar page', () => {
     tutorIds: ids.tutor,
     ...overrides,
   });
-  const page = async (who: Launched, query = '', headers: Record<string, string> = {}) => {
-    const res = await getWithToken(lms.app, `/c/${who.courseId}/sessions${query}`, who.token, headers);
+  const page = async (who: Launched, query = '', request: HtmxRequest = {}) => {
+    const res = await htmx(lms.app, who, `/c/${who.courseId}/sessions${query}`, request);
     return { status: res.status, html: await res.text(), res };
   };
   /** The month cell (td) of a day, by its full date. */
@@ -217,8 +219,6 @@ describe('Sessions calendar page', () => {
     expect(start, `a day block for ${label}`).to.be.greaterThan(-1);
     return html.slice(start, html.indexOf(end, start));
   };
-  /** What a person reads: inline tags vanish, block tags separate words. */
-  const text = (html: string) => html.replace(/<\/?(?:time|span|abbr|strong)\b[^>]*>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
 
   before(async () => {
     tutor = await launchAs(lms.app, lms.sim, { user: people.tutor(), context: course });
@@ -252,44 +252,44 @@ describe('Sessions calendar page', () => {
     expect(status).to.equal(200);
     expect(h1Of(html)).to.equal('My sessions');
     expect(html).to.contain('href="/c/' + tutor.courseId + '/sessions/new"');
-    expect(text(html)).to.contain('Times in America/New York');
+    expect(textOf(html)).to.contain('Times in America/New York');
     expect(html).to.match(/<caption[^>]*>March 2027, sessions by day, times in America\/New York<\/caption>/);
     expect(html.match(/<th scope="col">/g)).to.have.length(7);
     expect(html.indexOf('>Mon<')).to.be.lessThan(html.indexOf('>Sun<'));
     for (const day of ['Tuesday 9 March 2027', 'Thursday 11 March 2027', 'Tuesday 16 March 2027', 'Tuesday 23 March 2027', 'Thursday 25 March 2027']) {
-      expect(text(cell(html, day)), day).to.contain('16:00 Derivatives drop-in');
+      expect(textOf(cell(html, day)), day).to.contain('16:00 Derivatives drop-in');
     }
-    expect(text(cell(html, 'Wednesday 10 March 2027'))).not.to.contain('Derivatives');
+    expect(textOf(cell(html, 'Wednesday 10 March 2027'))).not.to.contain('Derivatives');
     expect(cell(html, 'Wednesday 3 March 2027')).to.contain('aria-current="date"');
     expect(html.match(/aria-current="date"/g)).to.have.length(1);
     expect(html).to.match(/id="calendar-view-month" [^>]*aria-current="true"/);
     // The tutor created the invited-only session, so they see it: 23:30 UTC is 19:30 EDT.
-    expect(text(cell(html, 'Tuesday 16 March 2027'))).to.contain('19:30 Late review');
+    expect(textOf(cell(html, 'Tuesday 16 March 2027'))).to.contain('19:30 Late review');
   });
 
   it('When a drop-in is cancelled, then the calendar shows it struck through with the word Cancelled', async () => {
     const { html } = await page(tutor);
     const thursday = cell(html, 'Thursday 18 March 2027');
     expect(thursday).to.contain('calendar-entry is-cancelled');
-    expect(text(thursday)).to.contain('16:00 Derivatives drop-in, cancelled Cancelled');
+    expect(textOf(thursday)).to.contain('16:00 Derivatives drop-in, cancelled Cancelled');
   });
 
   it('When the Berlin student opens the month, then the same sessions show in Berlin time and the 23:30 UTC one on Wednesday 17', async () => {
     const { html } = await page(student);
-    expect(text(html)).to.contain('Times in Europe/Berlin');
+    expect(textOf(html)).to.contain('Times in Europe/Berlin');
     expect(html).not.to.contain('/sessions/new"');
-    expect(text(cell(html, 'Tuesday 9 March 2027'))).to.contain('22:00 Derivatives drop-in');
+    expect(textOf(cell(html, 'Tuesday 9 March 2027'))).to.contain('22:00 Derivatives drop-in');
     // After New York's change and before Berlin's (28 March), 16:00 New York is 21:00 in Berlin.
-    expect(text(cell(html, 'Tuesday 16 March 2027'))).to.contain('21:00 Derivatives drop-in');
-    expect(text(cell(html, 'Tuesday 16 March 2027'))).not.to.contain('Late review');
-    expect(text(cell(html, 'Wednesday 17 March 2027'))).to.contain('00:30 Late review');
+    expect(textOf(cell(html, 'Tuesday 16 March 2027'))).to.contain('21:00 Derivatives drop-in');
+    expect(textOf(cell(html, 'Tuesday 16 March 2027'))).not.to.contain('Late review');
+    expect(textOf(cell(html, 'Wednesday 17 March 2027'))).to.contain('00:30 Late review');
   });
 
   it('When the Los Angeles student opens the month, then the 23:30 UTC session is on Tuesday 16 at 16:30', async () => {
     const { html } = await page(laStudent);
-    expect(text(cell(html, 'Tuesday 16 March 2027'))).to.contain('16:30 Late review');
-    expect(text(cell(html, 'Wednesday 17 March 2027'))).not.to.contain('Late review');
-    expect(text(cell(html, 'Tuesday 16 March 2027'))).to.contain('13:00 Derivatives drop-in');
+    expect(textOf(cell(html, 'Tuesday 16 March 2027'))).to.contain('16:30 Late review');
+    expect(textOf(cell(html, 'Wednesday 17 March 2027'))).not.to.contain('Late review');
+    expect(textOf(cell(html, 'Tuesday 16 March 2027'))).to.contain('13:00 Derivatives drop-in');
   });
 
   it('When the Berlin student opens the week of 16 March, then seven days Monday to Sunday list the sessions in time order', async () => {
@@ -298,9 +298,9 @@ describe('Sessions calendar page', () => {
     expect(html).to.contain('>15–21 March 2027</h2>');
     const headings = [...html.matchAll(/<h3 class="day-date">.*?<span class="visually-hidden">([^<]+)<\/span>/g)].map((m) => m[1]);
     expect(headings).to.deep.equal(['Monday 15 March 2027', 'Tuesday 16 March 2027', 'Wednesday 17 March 2027', 'Thursday 18 March 2027', 'Friday 19 March 2027', 'Saturday 20 March 2027', 'Sunday 21 March 2027']);
-    expect(text(dayBlock(html, 'Tuesday 16 March 2027', '<h3'))).to.contain('21:00–22:00 Derivatives drop-in');
-    expect(text(dayBlock(html, 'Wednesday 17 March 2027', '<h3'))).to.contain('00:30–01:30 Late review');
-    expect(text(dayBlock(html, 'Monday 15 March 2027', '<h3'))).to.contain('No sessions');
+    expect(textOf(dayBlock(html, 'Tuesday 16 March 2027', '<h3'))).to.contain('21:00–22:00 Derivatives drop-in');
+    expect(textOf(dayBlock(html, 'Wednesday 17 March 2027', '<h3'))).to.contain('00:30–01:30 Late review');
+    expect(textOf(dayBlock(html, 'Monday 15 March 2027', '<h3'))).to.contain('No sessions');
     expect(html).to.match(/id="calendar-view-week" [^>]*aria-current="true"/);
     expect(html).to.contain(`href="/c/${student.courseId}/sessions?view=week&amp;date=2027-03-09"`);
     expect(html).to.contain(`href="/c/${student.courseId}/sessions?view=week"`);
@@ -312,7 +312,7 @@ describe('Sessions calendar page', () => {
     expect(html).to.contain('>Upcoming sessions</h2>');
     const days = [...html.matchAll(/<h3 id="day-[^"]+">([^<]+)</g)].map((m) => m[1]!.trim());
     expect(days).to.deep.equal(['Tuesday 9 March 2027', 'Thursday 11 March 2027', 'Tuesday 16 March 2027', 'Wednesday 17 March 2027', 'Thursday 18 March 2027', 'Tuesday 23 March 2027', 'Thursday 25 March 2027']);
-    expect(text(dayBlock(html, 'Thursday 18 March 2027', '</section>'))).to.contain('21:00–22:00 Derivatives drop-in, cancelled Cancelled');
+    expect(textOf(dayBlock(html, 'Thursday 18 March 2027', '</section>'))).to.contain('21:00–22:00 Derivatives drop-in, cancelled Cancelled');
     const [first] = await db().select({ id: occurrences.id }).from(occurrences).orderBy(occurrences.startsAt).limit(1);
     expect(html).to.contain(`href="/c/${student.courseId}/sessions/${first!.id}"`);
     expect(html, 'no later page').not.to.contain('Later sessions');
@@ -323,12 +323,12 @@ describe('Sessions calendar page', () => {
       const { html } = await page(otherStudent, query);
       expect(html, query).not.to.contain('Late review');
       expect(html, query).to.contain('Derivatives drop-in');
-      expect(text(html), query).to.contain('Times in UTC');
+      expect(textOf(html), query).to.contain('Times in UTC');
     }
   });
 
   it('When the calendar asks for a fragment (htmx, target #calendar), then only the calendar region comes back, with its heading focused', async () => {
-    const { status, html, res } = await page(student, '?view=month&date=2027-04-01&added=1', { 'HX-Request': 'true', 'HX-Target': 'calendar', 'HX-Current-URL': 'x' });
+    const { status, html, res } = await page(student, '?view=month&date=2027-04-01&added=1', { target: 'calendar', headers: { 'HX-Current-URL': 'x' } });
     expect(status).to.equal(200);
     expect(html.trimStart()).to.match(/^<section id="calendar"/);
     expect(html).not.to.contain('<html');
@@ -336,15 +336,15 @@ describe('Sessions calendar page', () => {
     expect(html).not.to.contain('site-header');
     expect(html, 'the saved notice is the page’s, not the calendar’s').not.to.contain('Your session was saved');
     expect(html).to.match(/<h2 id="calendar-heading" tabindex="-1" autofocus>April 2027<\/h2>/);
-    expect(text(html)).to.contain('No sessions in this month.');
+    expect(textOf(html)).to.contain('No sessions in this month.');
     expect(res.headers.get('vary')).to.contain('HX-Request');
   });
 
   it('When htmx loads the whole page (after a launch, a boosted link, or Back), then the full page comes back', async () => {
-    const loads: Record<string, string>[] = [{ 'HX-Request': 'true' }, { 'HX-Request': 'true', 'HX-Boosted': 'true', 'HX-Target': 'calendar' }, { 'HX-Request': 'true', 'HX-History-Restore-Request': 'true' }];
-    for (const headers of loads) {
-      const { html } = await page(student, '?view=week', headers);
-      expect(h1Of(html), JSON.stringify(headers)).to.equal('My sessions');
+    const loads: HtmxRequest[] = [{}, { target: 'calendar', headers: { 'HX-Boosted': 'true' } }, { headers: { 'HX-History-Restore-Request': 'true' } }];
+    for (const load of loads) {
+      const { html } = await page(student, '?view=week', load);
+      expect(h1Of(html), JSON.stringify(load)).to.equal('My sessions');
       expect(html).to.contain('<html');
       expect(html).not.to.contain('autofocus');
     }
@@ -362,10 +362,10 @@ describe('Sessions calendar page', () => {
       expect(res.status, await res.clone().text()).to.equal(303);
     }
     const { html } = await page(tutor, '?date=2027-06-15');
-    expect(text(html)).to.contain('June clinic 3').and.not.contain('June clinic 4');
+    expect(textOf(html)).to.contain('June clinic 3').and.not.contain('June clinic 4');
     const weekHref = `/c/${tutor.courseId}/sessions?view=week&amp;date=2027-06-15`;
     expect(html).to.contain(`<a href="${weekHref}" hx-get="${weekHref}" hx-target="#calendar" hx-swap="outerHTML" hx-push-url="true" hx-indicator="#calendar-loading">+3 more<span class="visually-hidden"> sessions on Tuesday 15 June 2027</span></a>`);
-    expect(text((await page(tutor, '?view=week&date=2027-06-15')).html)).to.contain('June clinic 6');
+    expect(textOf((await page(tutor, '?view=week&date=2027-06-15')).html)).to.contain('June clinic 6');
     // The other tests count what lies ahead: leave the calendar as it was.
     await db().delete(sessionSeries).where(like(sessionSeries.name, 'June clinic %'));
   });
@@ -373,10 +373,10 @@ describe('Sessions calendar page', () => {
   it('When a month has no sessions, then the calendar says so and still offers navigation', async () => {
     const { html } = await page(tutor, '?date=2027-05-20');
     expect(html).to.contain('>May 2027</h2>');
-    expect(text(html)).to.contain('No sessions in this month.');
+    expect(textOf(html)).to.contain('No sessions in this month.');
     expect(html).to.contain(`?view=month&amp;date=2027-04-20`);
-    expect(text((await page(tutor, '?view=week&date=2027-05-20')).html)).to.contain('No sessions in this week.');
-    expect(text((await page(tutor, '?view=list&date=2027-05-20')).html)).to.contain('No sessions from this day on.');
+    expect(textOf((await page(tutor, '?view=week&date=2027-05-20')).html)).to.contain('No sessions in this week.');
+    expect(textOf((await page(tutor, '?view=list&date=2027-05-20')).html)).to.contain('No sessions from this day on.');
   });
 
   for (const [query, message] of [
@@ -386,7 +386,7 @@ describe('Sessions calendar page', () => {
     ['?date=2027-03-01&date=2027-04-01', 'Enter one date'],
   ] as const) {
     it(`When the address has ${query}, then the page answers 400 and says what is wrong`, async () => {
-      const { status, html } = await page(student, query);
+      const { status, html } = await page(student, query, { direct: true });
       expect(status).to.equal(400);
       expect(h1Of(html)).to.equal('This calendar address is not valid');
       expect(html).to.contain(message);
@@ -394,18 +394,18 @@ describe('Sessions calendar page', () => {
   }
 
   it('When a calendar link with a bad date is followed with htmx, then the message shows in the messages area', async () => {
-    const { status, html, res } = await page(student, '?date=nope', { 'HX-Request': 'true', 'HX-Target': 'calendar' });
+    const { status, html, res } = await page(student, '?date=nope', { target: 'calendar' });
     expect(status).to.equal(400);
     expect(res.headers.get('hx-retarget')).to.equal('#messages');
     expect(html).to.contain('Enter a real date');
   });
 
   it('When a student of another course asks for this course’s calendar, then they get 403 and none of its sessions', async () => {
-    const res = await getWithToken(lms.app, `/c/${student.courseId}/sessions`, outsider.token);
+    const res = await htmx(lms.app, outsider, `/c/${student.courseId}/sessions`);
     const html = await res.text();
     expect(res.status).to.equal(403);
     expect(html).not.to.contain('Derivatives');
-    expect((await getWithToken(lms.app, `/c/${student.courseId}/sessions?view=list`, outsider.token, { 'HX-Request': 'true', 'HX-Target': 'calendar' })).status).to.equal(403);
+    expect((await htmx(lms.app, outsider, `/c/${student.courseId}/sessions?view=list`, { target: 'calendar' })).status).to.equal(403);
   });
 
   it('When the list has more than a page of sessions, then "Later sessions" continues from the next day without repeating any', async () => {

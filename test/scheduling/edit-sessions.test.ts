@@ -4,9 +4,10 @@ import { expect } from 'chai';
 import { asc, eq } from 'drizzle-orm';
 import { occurrences, rsvps, sessionSeries, users } from '../../src/db/schema.js';
 import { fixedClock, useSimulatedLms } from '../support/app.js';
-import { getWithToken, h1Of, launchAs, people, postAs, type Launched } from '../support/launch.js';
-import { weeklySessionForm } from '../support/sessions.js';
+import { htmx } from '../support/htmx.js';
+import { h1Of, launchAs, people, type Launched } from '../support/launch.js';
 import { ROLES } from '../support/platform-simulator.js';
+import { weeklySessionForm } from '../support/sessions.js';
 
 const NOW = new Date('2027-03-20T12:00:00Z');
 const SCHEDULED_AT = new Date('2027-03-01T12:00:00Z');
@@ -30,7 +31,7 @@ describe('Edit and cancel sessions', () => {
     }
   });
 
-  const send = (who: Launched, path: string, fields: Record<string, string | string[]>) => postAs(lms.app, who, path, fields);
+  const send = (who: Launched, path: string, fields: Record<string, string | string[]>) => htmx(lms.app, who, path, { method: 'POST', fields });
   const form = (overrides: Record<string, string | string[]> = {}) => weeklySessionForm({
     name: 'Regression clinic',
     courseId: tutor.courseId,
@@ -61,10 +62,10 @@ describe('Edit and cancel sessions', () => {
 
   it('When a repeating session is edited, then TutorKit first asks which sessions to change', async () => {
     const { list } = await createSeries('Ask first');
-    const html = await (await getWithToken(lms.app, `/c/${tutor.courseId}/sessions/${list[4]!.id}/edit`, tutor.token)).text();
+    const html = await (await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[4]!.id}/edit`)).text();
     expect(h1Of(html)).to.equal('Edit Ask first');
     for (const choice of ['This session', 'This and following sessions', 'All sessions']) expect(html).to.contain(choice);
-    const formPage = await (await getWithToken(lms.app, `/c/${tutor.courseId}/sessions/${list[4]!.id}/edit?scope=following`, tutor.token)).text();
+    const formPage = await (await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[4]!.id}/edit?scope=following`)).text();
     expect(formPage).to.contain('value="2027-03-23"');
     expect(formPage, 'two sessions remain from 23 March').to.match(/name="count"[^>]*value="2"/);
   });
@@ -104,7 +105,7 @@ describe('Edit and cancel sessions', () => {
     expect((await seriesOf(series.id)).excludedDates).to.deep.equal(['2027-03-25']);
     expect((await occurrence(list[4]!.id))!.seriesId, 'the other session to come is untouched').to.equal(series.id);
     expect(await db().$count(rsvps, eq(rsvps.occurrenceId, list[5]!.id))).to.equal(1);
-    const page = await (await getWithToken(lms.app, `/c/${tutor.courseId}/sessions/${list[5]!.id}`, tutor.token)).text();
+    const page = await (await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[5]!.id}`)).text();
     expect(page).to.contain('Does not repeat (moved from the series “One edit”: Weekly on Tuesday and Thursday, 6 times)');
   });
 
@@ -147,7 +148,7 @@ describe('Edit and cancel sessions', () => {
     expect(all.status).to.equal(303);
     const statuses = await Promise.all(list.map(async (o) => (await occurrence(o.id))!.status));
     expect(statuses).to.deep.equal(['scheduled', 'scheduled', 'scheduled', 'scheduled', 'cancelled', 'cancelled']);
-    const page = await (await getWithToken(lms.app, `/c/${student.courseId}/sessions/${list[5]!.id}`, student.token)).text();
+    const page = await (await htmx(lms.app, student, `/c/${student.courseId}/sessions/${list[5]!.id}`)).text();
     expect(page).to.contain('This session was cancelled.');
   });
 
@@ -157,18 +158,18 @@ describe('Edit and cancel sessions', () => {
     expect((await send(student, `${target}/cancel`, { scope: 'this' })).status).to.equal(403);
     expect((await send(otherTutor, `${target}/cancel`, { scope: 'this' })).status).to.equal(403);
     expect((await send(otherTutor, `${target}/edit`, form({ scope: 'this', repeat: 'none' }))).status).to.equal(403);
-    expect((await getWithToken(lms.app, `${target}/edit`, otherTutor.token)).status).to.equal(403);
+    expect((await htmx(lms.app, otherTutor, `${target}/edit`)).status).to.equal(403);
     expect((await occurrence(list[4]!.id))!.status).to.equal('scheduled');
   });
 
   it('When the session page is shown, then Edit and Cancel appear only for those who may use them, and only before it starts', async () => {
     const { list } = await createSeries('Buttons');
-    const upcoming = await (await getWithToken(lms.app, `/c/${tutor.courseId}/sessions/${list[4]!.id}`, tutor.token)).text();
+    const upcoming = await (await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[4]!.id}`)).text();
     expect(upcoming).to.contain('>Edit</a>');
     expect(upcoming).to.contain('>Cancel session</a>');
-    const past = await (await getWithToken(lms.app, `/c/${tutor.courseId}/sessions/${list[0]!.id}`, tutor.token)).text();
+    const past = await (await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${list[0]!.id}`)).text();
     expect(past).not.to.contain('>Edit</a>');
-    const asStudent = await (await getWithToken(lms.app, `/c/${student.courseId}/sessions/${list[4]!.id}`, student.token)).text();
+    const asStudent = await (await htmx(lms.app, student, `/c/${student.courseId}/sessions/${list[4]!.id}`)).text();
     expect(asStudent).not.to.contain('>Edit</a>');
   });
 });

@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { occurrences, sessionSeries, tags, userExpertiseTags, users } from '../../src/db/schema.js';
 import { useSimulatedLms } from '../support/app.js';
-import { getWithToken, launchAs, people, postAs, type Launched } from '../support/launch.js';
+import { htmx } from '../support/htmx.js';
+import { launchAs, people, type Launched } from '../support/launch.js';
 import { ROLES } from '../support/platform-simulator.js';
 
 describe('Tags on sessions', () => {
@@ -40,7 +41,7 @@ describe('Tags on sessions', () => {
     ]);
   });
 
-  const post = (fields: Record<string, string | string[]>, path = `/c/${tutor.courseId}/sessions`) => postAs(lms.app, tutor, path, fields);
+  const post = (fields: Record<string, string | string[]>, path = `/c/${tutor.courseId}/sessions`) => htmx(lms.app, tutor, path, { method: 'POST', fields });
   // Each session on a day of its own: one tutor can't run two sessions at once.
   let day = 0;
   const session = (overrides: Record<string, string | string[]>) => ({
@@ -59,11 +60,8 @@ describe('Tags on sessions', () => {
     (await db().select({ id: occurrences.id }).from(occurrences).innerJoin(sessionSeries, eq(sessionSeries.id, occurrences.seriesId)).where(eq(sessionSeries.name, name)))[0]!.id;
 
   it('When a tutor clicks Find by tags, then tutors whose expertise matches the tags come first, with the match count, and ticked tutors stay ticked', async () => {
-    const query = new URLSearchParams();
-    query.append('tagIds', ids['Linear equations']!);
-    query.append('tagIds', ids['Grade 9']!);
-    query.append('tutorIds', ids['ta-1']!);
-    const res = await getWithToken(lms.app, `/c/${tutor.courseId}/sessions/find-tutors?${query}`, tutor.token, { 'HX-Request': 'true' });
+    const fields = { tagIds: [ids['Linear equations']!, ids['Grade 9']!], tutorIds: ids['ta-1']! };
+    const res = await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/find-tutors`, { fields });
     const html = await res.text();
     expect(res.status).to.equal(200);
     expect(html.indexOf('Ada Expert')).to.be.lessThan(html.indexOf('Bo Partial'));
@@ -78,7 +76,7 @@ describe('Tags on sessions', () => {
     expect((await post(session({ name: 'Equations I', tagIds: [ids['Linear equations']!, ids['Grade 9']!], resourceTitle: 'Balancing equations', resourceUrl: 'https://example.edu/balance' }))).status).to.equal(303);
     expect((await post(session({ name: 'Other topic', tagIds: ids['Summer bridge']!, resourceTitle: 'Unrelated', resourceUrl: 'https://example.edu/unrelated' }))).status).to.equal(303);
     expect((await post(session({ name: 'Equations II', tagIds: [ids['Linear equations']!, ids['Grade 9']!], autoResources: 'on' }))).status).to.equal(303);
-    const page = await (await getWithToken(lms.app, `/c/${student.courseId}/sessions/${await firstOccurrenceOf('Equations II')}`, student.token)).text();
+    const page = await (await htmx(lms.app, student, `/c/${student.courseId}/sessions/${await firstOccurrenceOf('Equations II')}`)).text();
     expect(page).to.contain('Balancing equations');
     expect(page).not.to.contain('Unrelated');
   });
@@ -87,7 +85,7 @@ describe('Tags on sessions', () => {
     expect((await post(session({ name: 'Bridge week', tagIds: ids['Summer bridge']! }))).status).to.equal(303);
     await db().update(tags).set({ retiredAt: new Date() }).where(eq(tags.id, ids['Summer bridge']!));
     const occurrenceId = await firstOccurrenceOf('Bridge week');
-    const page = await (await getWithToken(lms.app, `/c/${tutor.courseId}/sessions/${occurrenceId}`, tutor.token)).text();
+    const page = await (await htmx(lms.app, tutor, `/c/${tutor.courseId}/sessions/${occurrenceId}`)).text();
     expect(page).to.contain('Summer bridge');
     const kept = await post(session({ name: 'Bridge week (room 4)', tagIds: ids['Summer bridge']! }), `/c/${tutor.courseId}/sessions/${occurrenceId}/edit`);
     expect(kept.status, await kept.clone().text()).to.equal(303);

@@ -1,8 +1,9 @@
-// Launch helpers: a full LTI launch from the simulator, and page requests with the token it gave.
+// Launch helpers: a full LTI launch from the simulator, the people who launch, and the h1 of a page.
 import { expect } from 'chai';
 import type { Db } from '../../src/db/client.js';
 import { courses, memberships, users } from '../../src/db/schema.js';
 import type { TestApp } from './app.js';
+import { htmx } from './htmx.js';
 import type { LaunchInput, LaunchResult, PlatformSimulator, SimUser } from './platform-simulator.js';
 import { ROLES } from './platform-simulator.js';
 
@@ -34,9 +35,9 @@ export function readLaunchPage(html: string): { token: string; home: string; che
   return { token: attr('token') ?? '', home: attr('home') ?? '', check: check ? JSON.parse(check) : null };
 }
 
-/** GET a page as the person holding the token, the way htmx does after the first page. */
-export function getWithToken(app: TestApp, path: string, token: string, headers: Record<string, string> = {}) {
-  return fetch(new URL(path, app.baseUrl), { headers: { Authorization: `Bearer ${token}`, ...headers }, redirect: 'manual' });
+/** GET with a token and nothing else. Kept for test/e2e; other tests send requests with htmx() (./htmx.ts). */
+export function getWithToken(app: Pick<TestApp, 'baseUrl'>, path: string, token: string, headers: Record<string, string> = {}) {
+  return htmx(app, { token }, path, { direct: true, headers });
 }
 
 export const people = {
@@ -51,14 +52,7 @@ export async function countRows(db: Db) {
   return { users: u, courses: c, memberships: m };
 }
 
-/** The text of the page's h1, with tags removed. */
+/** The text of the page's h1, with tags removed (character references stay as written). */
 export function h1Of(html: string): string {
   return (html.match(/<h1[^>]*>([\s\S]*?)<\/h1>/)?.[1] ?? '').replace(/<[^>]+>/g, '').trim();
-}
-
-/** Posts a form as htmx does after a launch: urlencoded fields (repeated for arrays) and the token header. */
-export function postAs(app: TestApp, who: { token: string }, path: string, fields: Record<string, string | string[]>) {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
-  return fetch(new URL(path, app.baseUrl), { method: 'POST', body, headers: { Authorization: `Bearer ${who.token}`, 'HX-Request': 'true' }, redirect: 'manual' });
 }

@@ -5,36 +5,10 @@ import { and, eq } from 'drizzle-orm';
 import { tags, users } from '../../src/db/schema.js';
 import { checkTagIds, createTag, findTutorsByTags, listExpertise, listTags } from '../../src/tags/service.js';
 import { registerSimulator, useSimulatedLms, type TestApp } from '../support/app.js';
-import { getWithToken, h1Of, launchAs, people, type Launched } from '../support/launch.js';
+import { htmx, type Form } from '../support/htmx.js';
+import { h1Of, launchAs, people, type Launched } from '../support/launch.js';
 import { PlatformSimulator, ROLES, type SimUser } from '../support/platform-simulator.js';
-
-type Form = Record<string, string | string[]>;
-
-/**
- * Sends a form the way htmx does: urlencoded body, token in the Authorization header, HX-Request,
- * and HX-Target naming the element the response replaces (the forms target their section).
- */
-function htmx(app: TestApp, method: string, path: string, token: string, form: Form = {}) {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(form)) for (const one of [v].flat()) body.append(k, one);
-  return fetch(new URL(path, app.baseUrl), {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'HX-Request': 'true', 'HX-Target': 'target-section', 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: body.toString(),
-    redirect: 'manual',
-  });
-}
-
-/** What a person reads: tags removed, white space collapsed. */
-const textOf = (html: string) =>
-  html
-    .replace(/<span class="visually-hidden">[^<]*<\/span>/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#34;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
+import { textOf } from '../support/text.js';
 
 /** The text of one list (active or retired) of a category fragment. */
 function namesIn(html: string, list: 'active' | 'retired'): string[] {
@@ -42,6 +16,9 @@ function namesIn(html: string, list: 'active' | 'retired'): string[] {
   const inner = html.match(re)?.[1] ?? '';
   return [...inner.matchAll(/<span class="tag-name">([^<]*)<\/span>/g)].map((m) => m[1]!);
 }
+
+/** The id of the section a form replaces: its tag category's, or the expertise part of Edit settings. */
+const sectionOf = (path: string) => (path.endsWith('/settings/expertise') ? 'expertise' : `tags-${path.split('/tags/')[1]!.split('/')[0]}`);
 
 const tutor = (sub: string, name: string): SimUser => ({ sub, name, roles: [ROLES.teachingAssistant] });
 
@@ -58,7 +35,9 @@ describe('Tags', () => {
       .from(tags)
       .where(category ? and(eq(tags.platformId, platformId), eq(tags.category, category)) : eq(tags.platformId, platformId));
   const userId = async (sub: string) => (await db().select({ id: users.id, platformId: users.platformId }).from(users).where(eq(users.sub, sub)))[0]!;
-  const create = (category: string, name: string, who = instructor) => htmx(app, 'POST', `/c/${who.courseId}/tags/${category}`, who.token, { name });
+  /** A tag or expertise form as htmx sends it: each form replaces its own section. */
+  const send = (who: Launched, method: string, path: string, fields: Form = {}) => htmx(app, who, path, { method, fields, target: sectionOf(path) });
+  const create = (category: string, name: string, who = instructor) => send(who, 'POST', `/c/${who.courseId}/tags/${category}`, { name });
 
   before(async () => {
     app = lms.app;
@@ -68,7 +47,7 @@ describe('Tags', () => {
 
   describe('The catalogue', () => {
     it('When an instructor opens Tags before any tag exists, then each category shows its empty state and an add form', async () => {
-      const res = await getWithToken(app, `/c/${instructor.courseId}/tags`, instructor.token);
+      const res = await htmx(app, instructor, `/c/${instructor.courseId}/tags`);
       const html = await res.text();
       expect(res.status).to.equal(200);
       expect(h1Of(html)).to.equal('Tags');
@@ -140,7 +119,7 @@ describe('Tags', () => {
 
     it('When tags are added out of order, then each category lists them by name, numbers in numeric order', async () => {
       for (const name of ['Grade 10', 'Grade 9', 'First year']) expect((await create('grade-level', name)).status).to.equal(200);
-      const html = await (await getWithToken(app, `/c/${instructor.courseId}/tags`, instructor.token)).text();
+      const html = await (await htmx(app, instructor, `/c/${instructor.courseId}/tags`)).text();
       const section = html.match(/<section id="tags-grade-level"[\s\S]*?<\/section>/)![0];
       expect(namesIn(section, 'active')).to.deep.equal(['First year', 'Grade 9', 'Grade 10']);
     });
@@ -148,28 +127,28 @@ describe('Tags', () => {
     it('When an instructor renames a tag, then the new name is stored and shown; renaming onto another tag\'s name gives 422 and changes nothing', async () => {
       await create('topic', 'Geometry');
       const [algebra] = (await storedTags('topic')).filter((t) => t.name === 'Algebra');
-      const renamed = await htmx(app, 'PATCH', `/c/${instructor.courseId}/tags/topic/${algebra!.id}`, instructor.token, { name: 'Algebra I' });
+      const renamed = await send(instructor, 'PATCH', `/c/${instructor.courseId}/tags/topic/${algebra!.id}`, { name: 'Algebra I' });
       const html = await renamed.text();
       expect(renamed.status).to.equal(200);
       expect(namesIn(html, 'active')).to.deep.equal(['Algebra I', 'Geometry']);
       expect(textOf(html)).to.contain('Renamed the Topic tag to “Algebra I”.');
 
-      const clash = await htmx(app, 'PATCH', `/c/${instructor.courseId}/tags/topic/${algebra!.id}`, instructor.token, { name: 'GEOMETRY' });
+      const clash = await send(instructor, 'PATCH', `/c/${instructor.courseId}/tags/topic/${algebra!.id}`, { name: 'GEOMETRY' });
       const clashHtml = await clash.text();
       expect(clash.status).to.equal(422);
       expect(textOf(clashHtml)).to.contain('A Topic tag named “Geometry” already exists.');
       expect(clashHtml, 'the rename form stays open with what was typed').to.match(/<details class="tag-rename" open>[\s\S]*?value="GEOMETRY"[^>]*aria-invalid="true"/);
       expect((await storedTags('topic')).map((t) => t.name).sort()).to.deep.equal(['Algebra I', 'Geometry']);
 
-      const caseOnly = await htmx(app, 'PATCH', `/c/${instructor.courseId}/tags/topic/${algebra!.id}`, instructor.token, { name: 'algebra i' });
+      const caseOnly = await send(instructor, 'PATCH', `/c/${instructor.courseId}/tags/topic/${algebra!.id}`, { name: 'algebra i' });
       expect(caseOnly.status, 'a tag may change the case of its own name').to.equal(200);
       expect((await storedTags('topic')).map((t) => t.name).sort()).to.deep.equal(['Geometry', 'algebra i']);
-      await htmx(app, 'PATCH', `/c/${instructor.courseId}/tags/topic/${algebra!.id}`, instructor.token, { name: 'Algebra I' });
+      await send(instructor, 'PATCH', `/c/${instructor.courseId}/tags/topic/${algebra!.id}`, { name: 'Algebra I' });
     });
 
     it('When an instructor retires a tag, then it moves to the retired list with Restore, is no longer offered, and Restore brings it back', async () => {
       const [geometry] = (await storedTags('topic')).filter((t) => t.name === 'Geometry');
-      const res = await htmx(app, 'POST', `/c/${instructor.courseId}/tags/topic/${geometry!.id}/retire`, instructor.token);
+      const res = await send(instructor, 'POST', `/c/${instructor.courseId}/tags/topic/${geometry!.id}/retire`);
       const html = await res.text();
       expect(res.status).to.equal(200);
       expect(namesIn(html, 'active')).to.deep.equal(['Algebra I']);
@@ -188,7 +167,7 @@ describe('Tags', () => {
       expect(taken.status).to.equal(422);
       expect(textOf(await taken.text())).to.contain('A Topic tag named “Geometry” already exists. It is retired: restore it from the retired Topic tags.');
 
-      const restored = await htmx(app, 'POST', `/c/${instructor.courseId}/tags/topic/${geometry!.id}/restore`, instructor.token);
+      const restored = await send(instructor, 'POST', `/c/${instructor.courseId}/tags/topic/${geometry!.id}/restore`);
       const restoredHtml = await restored.text();
       expect(restored.status).to.equal(200);
       expect(namesIn(restoredHtml, 'active')).to.deep.equal(['Algebra I', 'Geometry']);
@@ -201,13 +180,13 @@ describe('Tags', () => {
       expect((await create('colour', 'Red')).status).to.equal(404);
       const [geometry] = (await storedTags('topic')).filter((t) => t.name === 'Geometry');
       // The tag exists, but in another category than the URL says.
-      expect((await htmx(app, 'POST', `/c/${instructor.courseId}/tags/program/${geometry!.id}/retire`, instructor.token)).status).to.equal(404);
-      expect((await htmx(app, 'PATCH', `/c/${instructor.courseId}/tags/topic/not-a-uuid`, instructor.token, { name: 'X' })).status).to.equal(404);
+      expect((await send(instructor, 'POST', `/c/${instructor.courseId}/tags/program/${geometry!.id}/retire`)).status).to.equal(404);
+      expect((await send(instructor, 'PATCH', `/c/${instructor.courseId}/tags/topic/not-a-uuid`, { name: 'X' })).status).to.equal(404);
       expect(await storedTags()).to.deep.equal(before);
     });
 
     it('When the page is opened with a boosted navigation, then it is the whole page with the same category partials', async () => {
-      const res = await getWithToken(app, `/c/${instructor.courseId}/tags`, instructor.token, { 'HX-Request': 'true', 'HX-Boosted': 'true' });
+      const res = await htmx(app, instructor, `/c/${instructor.courseId}/tags`, { headers: { 'HX-Boosted': 'true' } });
       const html = await res.text();
       expect(html).to.contain('<html');
       expect(html.match(/<section id="tags-[a-z-]+" class="card tag-category"/g)).to.have.length(3);
@@ -232,22 +211,22 @@ describe('Tags', () => {
       it(`When a ${who} opens Tags or tries each action, then every request gets 403 and nothing changes`, async () => {
         const l = who === 'student' ? studentLaunch : tutorLaunch;
         const before = await storedTags();
-        const page = await getWithToken(app, `/c/${l.courseId}/tags`, l.token);
+        const page = await htmx(app, l, `/c/${l.courseId}/tags`, { direct: true });
         expect(page.status).to.equal(403);
         expect(h1Of(await page.text())).to.equal('Not allowed');
         const base = `/c/${l.courseId}/tags/topic`;
         for (const [method, path] of [['POST', base], ['PATCH', `${base}/${tagId}`], ['POST', `${base}/${tagId}/retire`], ['POST', `${base}/${tagId}/restore`]] as const) {
-          const res = await htmx(app, method, path, l.token, { name: 'Hacked' });
+          const res = await send(l, method, path, { name: 'Hacked' });
           expect(res.status, `${method} ${path}`).to.equal(403);
           expect(res.headers.get('hx-retarget'), 'the refusal shows in the message area').to.equal('#messages');
         }
         expect(await storedTags()).to.deep.equal(before);
-        expect(await (await getWithToken(app, l.path, l.token)).text(), 'no Tags link in the nav').not.to.contain('>Tags</a>');
+        expect(await (await htmx(app, l, l.path)).text(), 'no Tags link in the nav').not.to.contain('>Tags</a>');
       });
     }
 
     it('When a site administrator opens Tags in the course, then they can manage the catalogue', async () => {
-      const page = await getWithToken(app, `/c/${adminLaunch.courseId}/tags`, adminLaunch.token);
+      const page = await htmx(app, adminLaunch, `/c/${adminLaunch.courseId}/tags`);
       expect(page.status).to.equal(200);
       expect(textOf(await page.text())).to.contain('Geometry');
       const res = await create('program', 'Writing Center', adminLaunch);
@@ -257,11 +236,7 @@ describe('Tags', () => {
 
     it('When nobody is signed in, then a tag action answers 401 and nothing changes', async () => {
       const before = await storedTags();
-      const res = await fetch(new URL(`/c/${instructor.courseId}/tags/topic`, app.baseUrl), {
-        method: 'POST',
-        headers: { 'HX-Request': 'true', 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: 'name=Sneaky',
-      });
+      const res = await htmx(app, null, `/c/${instructor.courseId}/tags/topic`, { method: 'POST', fields: { name: 'Sneaky' }, target: 'tags-topic' });
       expect(res.status).to.equal(401);
       expect(await storedTags()).to.deep.equal(before);
     });
@@ -279,7 +254,7 @@ describe('Tags', () => {
     after(async () => other?.close());
 
     it("When an instructor of another platform opens their Tags page, then they see none of this site's tags", async () => {
-      const html = await (await getWithToken(app, `/c/${otherInstructor.courseId}/tags`, otherInstructor.token)).text();
+      const html = await (await htmx(app, otherInstructor, `/c/${otherInstructor.courseId}/tags`)).text();
       const text = textOf(html);
       expect(text).to.contain('No Topic tags yet.');
       expect(text).not.to.contain('Geometry');
@@ -290,12 +265,12 @@ describe('Tags', () => {
       const before = await storedTags();
       const geometry = before.find((t) => t.name === 'Geometry')!;
       const mine = `/c/${otherInstructor.courseId}/tags/topic/${geometry.id}`;
-      expect((await htmx(app, 'PATCH', mine, otherInstructor.token, { name: 'Taken over' })).status).to.equal(404);
-      expect((await htmx(app, 'POST', `${mine}/retire`, otherInstructor.token)).status).to.equal(404);
-      expect((await htmx(app, 'POST', `${mine}/restore`, otherInstructor.token)).status).to.equal(404);
+      expect((await send(otherInstructor, 'PATCH', mine, { name: 'Taken over' })).status).to.equal(404);
+      expect((await send(otherInstructor, 'POST', `${mine}/retire`)).status).to.equal(404);
+      expect((await send(otherInstructor, 'POST', `${mine}/restore`)).status).to.equal(404);
       const theirs = `/c/${instructor.courseId}/tags/topic`;
-      expect((await htmx(app, 'POST', theirs, otherInstructor.token, { name: 'Injected' })).status).to.equal(403);
-      expect((await getWithToken(app, `/c/${instructor.courseId}/tags`, otherInstructor.token)).status).to.equal(403);
+      expect((await send(otherInstructor, 'POST', theirs, { name: 'Injected' })).status).to.equal(403);
+      expect((await htmx(app, otherInstructor, `/c/${instructor.courseId}/tags`)).status).to.equal(403);
       expect(await storedTags()).to.deep.equal(before);
     });
 
@@ -315,12 +290,12 @@ describe('Tags', () => {
       await expectRejection(checkTagIds(db(), platformId, [algebra.id, foreign!.id]), /a tag from another site/);
       await expectRejection(checkTagIds(db(), platformId, ['not-a-uuid']), /a tag from another site/);
 
-      await htmx(app, 'POST', `/c/${instructor.courseId}/tags/topic/${geometry.id}/retire`, instructor.token);
+      await send(instructor, 'POST', `/c/${instructor.courseId}/tags/topic/${geometry.id}/retire`);
       await expectRejection(checkTagIds(db(), platformId, [algebra.id, geometry.id]), /The Topic tag “Geometry” is retired/);
       const kept = await checkTagIds(db(), platformId, [geometry.id, algebra.id, algebra.id], { allowRetired: [geometry.id] });
       expect(kept.map((t) => t.name)).to.deep.equal(['Algebra I', 'Geometry']);
       expect(await checkTagIds(db(), platformId, [])).to.deep.equal([]);
-      await htmx(app, 'POST', `/c/${instructor.courseId}/tags/topic/${geometry.id}/restore`, instructor.token);
+      await send(instructor, 'POST', `/c/${instructor.courseId}/tags/topic/${geometry.id}/restore`);
     });
   });
 
@@ -335,7 +310,7 @@ describe('Tags', () => {
 
     it('When a student opens Edit settings, then they see their name and email, their availability, and no expertise section or meeting URL', async () => {
       const student = await launchAs(app, lms.sim, { user: people.student() });
-      const res = await getWithToken(app, `/c/${student.courseId}/settings`, student.token);
+      const res = await htmx(app, student, `/c/${student.courseId}/settings`);
       const html = await res.text();
       expect(res.status).to.equal(200);
       expect(h1Of(html)).to.equal('Edit settings');
@@ -350,7 +325,7 @@ describe('Tags', () => {
     });
 
     it('When a tutor opens Edit settings, then the expertise section groups the active tags by category in fieldsets with legends', async () => {
-      const html = await (await getWithToken(app, `/c/${maya.courseId}/settings`, maya.token)).text();
+      const html = await (await htmx(app, maya, `/c/${maya.courseId}/settings`)).text();
       expect(textOf(html)).to.contain('Maya Chen');
       expect(textOf(html)).to.contain('Meeting URL');
       const legends = [...html.matchAll(/<legend>([^<]*)<\/legend>/g)].map((m) => m[1]);
@@ -361,7 +336,7 @@ describe('Tags', () => {
 
     it('When a tutor saves expertise tags, then they are stored, shown checked, and a notice says so', async () => {
       const chosen = [ids['topic:Algebra I']!, ids['grade_level:Grade 9']!];
-      const res = await htmx(app, 'PUT', `/c/${maya.courseId}/settings/expertise`, maya.token, { tagIds: chosen });
+      const res = await send(maya, 'PUT', `/c/${maya.courseId}/settings/expertise`, { tagIds: chosen });
       const html = await res.text();
       expect(res.status).to.equal(200);
       expect(html).to.match(/^\s*<section id="expertise"/);
@@ -374,34 +349,34 @@ describe('Tags', () => {
     it("When the saved tags include another site's tag or a retired one the tutor does not have, then they get 422 and keep what they had", async () => {
       const me = (await userId('ta-1')).id;
       const otherTag = (await db().select({ id: tags.id, platformId: tags.platformId }).from(tags)).find((t) => t.platformId !== platformId)!;
-      const foreign = await htmx(app, 'PUT', `/c/${maya.courseId}/settings/expertise`, maya.token, { tagIds: [ids['topic:Geometry']!, otherTag.id] });
+      const foreign = await send(maya, 'PUT', `/c/${maya.courseId}/settings/expertise`, { tagIds: [ids['topic:Geometry']!, otherTag.id] });
       expect(foreign.status).to.equal(422);
       expect(textOf(await foreign.text())).to.contain('a tag from another site');
 
       const geometry = ids['topic:Geometry']!;
-      await htmx(app, 'POST', `/c/${instructor.courseId}/tags/topic/${geometry}/retire`, instructor.token);
-      const retired = await htmx(app, 'PUT', `/c/${maya.courseId}/settings/expertise`, maya.token, { tagIds: [geometry] });
+      await send(instructor, 'POST', `/c/${instructor.courseId}/tags/topic/${geometry}/retire`);
+      const retired = await send(maya, 'PUT', `/c/${maya.courseId}/settings/expertise`, { tagIds: [geometry] });
       expect(retired.status).to.equal(422);
       expect(textOf(await retired.text())).to.contain('The Topic tag “Geometry” is retired');
       expect((await listExpertise(db(), me)).map((t) => t.name)).to.deep.equal(['Algebra I', 'Grade 9']);
-      await htmx(app, 'POST', `/c/${instructor.courseId}/tags/topic/${geometry}/restore`, instructor.token);
+      await send(instructor, 'POST', `/c/${instructor.courseId}/tags/topic/${geometry}/restore`);
     });
 
     it('When a tag the tutor has is retired, then Edit settings still shows it checked and saving keeps it', async () => {
       const me = (await userId('ta-1')).id;
       const grade9 = ids['grade_level:Grade 9']!;
-      await htmx(app, 'POST', `/c/${instructor.courseId}/tags/grade-level/${grade9}/retire`, instructor.token);
-      const html = await (await getWithToken(app, `/c/${maya.courseId}/settings`, maya.token)).text();
+      await send(instructor, 'POST', `/c/${instructor.courseId}/tags/grade-level/${grade9}/retire`);
+      const html = await (await htmx(app, maya, `/c/${maya.courseId}/settings`)).text();
       expect(html).to.contain(`value="${grade9}" checked>`);
       expect(textOf(html)).to.contain('Grade 9 (retired');
-      const res = await htmx(app, 'PUT', `/c/${maya.courseId}/settings/expertise`, maya.token, { tagIds: [ids['topic:Algebra I']!, grade9] });
+      const res = await send(maya, 'PUT', `/c/${maya.courseId}/settings/expertise`, { tagIds: [ids['topic:Algebra I']!, grade9] });
       expect(res.status).to.equal(200);
       expect((await listExpertise(db(), me)).map((t) => [t.name, t.retiredAt === null])).to.deep.equal([['Algebra I', true], ['Grade 9', false]]);
-      await htmx(app, 'POST', `/c/${instructor.courseId}/tags/grade-level/${grade9}/restore`, instructor.token);
+      await send(instructor, 'POST', `/c/${instructor.courseId}/tags/grade-level/${grade9}/restore`);
     });
 
     it('When a tutor unticks every box, then all their expertise tags are removed', async () => {
-      const res = await htmx(app, 'PUT', `/c/${maya.courseId}/settings/expertise`, maya.token, {});
+      const res = await send(maya, 'PUT', `/c/${maya.courseId}/settings/expertise`, {});
       expect(res.status).to.equal(200);
       expect(textOf(await res.text())).to.contain('Saved: you have no expertise tags.');
       expect(await listExpertise(db(), (await userId('ta-1')).id)).to.deep.equal([]);
@@ -409,7 +384,7 @@ describe('Tags', () => {
 
     it('When a student tries to save expertise tags, then they get 403 and nothing is stored', async () => {
       const student = await launchAs(app, lms.sim, { user: people.student() });
-      const res = await htmx(app, 'PUT', `/c/${student.courseId}/settings/expertise`, student.token, { tagIds: ids['topic:Geometry']! });
+      const res = await send(student, 'PUT', `/c/${student.courseId}/settings/expertise`, { tagIds: ids['topic:Geometry']! });
       expect(res.status).to.equal(403);
       expect(await listExpertise(db(), (await userId('stu-1')).id)).to.deep.equal([]);
     });
@@ -419,7 +394,7 @@ describe('Tags', () => {
       const grade9 = ids['grade_level:Grade 9']!;
       const geometry = ids['topic:Geometry']!;
       const save = async (l: Launched, tagIds: string[]) =>
-        expect((await htmx(app, 'PUT', `/c/${l.courseId}/settings/expertise`, l.token, { tagIds })).status).to.equal(200);
+        expect((await send(l, 'PUT', `/c/${l.courseId}/settings/expertise`, { tagIds })).status).to.equal(200);
 
       await save(maya, [algebra, grade9]);
       await save(await launchAs(app, lms.sim, { user: tutor('ta-ben', 'Ben Okoro') }), [algebra, geometry]);
