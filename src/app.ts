@@ -84,7 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   const services = createServices({ config, db, clock });
   const tokens = new LaunchTokens(config.ltiKey, config.sessionMinutes, clock);
-  const limiter = new WorkLimiter(deps.workLimits);
+  const limiter = new WorkLimiter(deps.workLimits, onceAMinute((personId) => log.warn({ personId }, 'expensive requests refused (429): one person sends more than their turn')));
   const frames = new FrameAncestors(config.frameAncestors);
   const urls = registrationUrls(config.baseUrl);
   const refreshFrames = async () => frames.replace(await services.courses.listFrameOrigins());
@@ -179,6 +179,19 @@ function requestLog(log: Logger) {
       req: (req: { method: string; url: string }) => ({ method: req.method, url: withoutQuery(req.url) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    // A flood of 429s is logged once a minute per person by the limiter, not once per request.
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'debug' : res.statusCode >= 400 ? 'warn' : 'info'),
   });
+}
+
+/** Calls `report` for a key at most once a minute. */
+function onceAMinute(report: (key: string) => void): (key: string) => void {
+  const last = new Map<string, number>();
+  return (key) => {
+    const now = Date.now();
+    if ((last.get(key) ?? 0) > now - 60_000) return;
+    if (last.size > 10_000) last.clear();
+    last.set(key, now);
+    report(key);
+  };
 }

@@ -36,15 +36,19 @@ export type Conflict =
       blocking: boolean;
     };
 
-/** Every conflict, in occurrence order and then invitee order. */
-export function findConflicts(people: Person[], proposed: Proposed[], busy: BusyRow[]): Conflict[] {
+/**
+ * Every conflict, in occurrence order and then invitee order. `firstIndex` is the index of
+ * `proposed[0]` in the whole series (the check hands a long series over in parts).
+ */
+export function findConflicts(people: Person[], proposed: Proposed[], busy: BusyRow[], firstIndex = 0): Conflict[] {
   // Each person's busy time sorted by start, walked once alongside the (sorted) occurrences: a
   // 500-session series against a tutor's year of bookings stays linear, not 500 × bookings.
   const busyOf = groupBy([...busy].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()), (b) => b.userId);
   const longest = new Map([...busyOf].map(([id, list]) => [id, Math.max(...list.map((b) => b.endsAt.getTime() - b.startsAt.getTime()))]));
   const cursor = new Map<string, number>();
   const conflicts: Conflict[] = [];
-  proposed.forEach((occurrence, index) => {
+  proposed.forEach((occurrence, at) => {
+    const index = firstIndex + at;
     const span: Span = { start: occurrence.start.getTime(), end: occurrence.end.getTime() };
     for (const person of people) {
       if (!isAvailable(person.rules, span)) conflicts.push({ kind: 'unavailable', person, index, ...occurrence });

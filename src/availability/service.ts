@@ -26,8 +26,18 @@ export async function checkConflicts(db: Db, input: { timing: SeriesTiming; invi
   const to = Math.max(...spans.map((s) => s.end));
   const people = await loadPeople(db, input.invitees, from, to, input.timing.zone);
   const busy = await q.listBusy(db, people.map((p) => p.userId), spans, input.excludeSeriesIds);
-  return { occurrences, people, conflicts: findConflicts(people, occurrences, busy) };
+  // A long series is checked a part at a time, letting other requests in between: one person's
+  // 500-session check must not hold everyone else's pages for tens of milliseconds at once.
+  const conflicts: Conflict[] = [];
+  for (let i = 0; i < occurrences.length; i += OCCURRENCES_PER_TURN) {
+    if (i > 0) await yieldToOthers();
+    conflicts.push(...findConflicts(people, occurrences.slice(i, i + OCCURRENCES_PER_TURN), busy, i));
+  }
+  return { occurrences, people, conflicts };
 }
+
+const OCCURRENCES_PER_TURN = 50;
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The invitees with their rules for [from, to), in the order they were given. */
 async function loadPeople(db: Db, invitees: Invitee[], from: number, to: number, fallbackZone: string): Promise<Person[]> {

@@ -67,7 +67,11 @@ export class WorkLimiter {
   private readonly people = new Map<string, Slots>();
   private readonly everyone: Slots;
 
-  constructor(private readonly limits: WorkLimits = DEFAULT_WORK_LIMITS) {
+  constructor(
+    private readonly limits: WorkLimits = DEFAULT_WORK_LIMITS,
+    /** Told of each refusal (the app logs the first one per person and minute). */
+    private readonly onRefused: (personId: string) => void = () => undefined,
+  ) {
     this.everyone = new Slots(limits.overall);
   }
 
@@ -88,7 +92,10 @@ export class WorkLimiter {
       mine = new Slots(this.limits.perPerson);
       this.people.set(personId, mine);
     }
-    if (mine.busy >= this.limits.perPerson && mine.queued >= this.limits.queuePerPerson) throw TOO_MANY;
+    if (mine.busy >= this.limits.perPerson && mine.queued >= this.limits.queuePerPerson) {
+      this.onRefused(personId);
+      throw TOO_MANY;
+    }
     await mine.acquire();
     await this.everyone.acquire();
     const slots = mine;

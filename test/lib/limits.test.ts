@@ -86,6 +86,9 @@ describe('One person hammering the availability check', () => {
     const html = await refused.text();
     expect(html).to.contain('Please wait a moment').and.contain('Try again in 2 seconds');
     expect(refused.headers.get('hx-retarget')).to.equal('#messages');
+    // A flood is logged once a minute per person, not once per refusal.
+    expect((await check(tutor)).status).to.equal(429);
+    expect(lms.app.logs.filter((line) => line.includes('expensive requests refused'))).to.have.length(1);
     const theirs = await check(other);
     expect(theirs.status).to.equal(200);
     expect(await theirs.text()).to.contain('Everyone invited is available for all 500 sessions');
