@@ -36,36 +36,43 @@ export type Conflict =
       blocking: boolean;
     };
 
+/** Every conflict, in occurrence order and then invitee order. */
+export function findConflicts(people: Person[], proposed: Proposed[], busy: BusyRow[]): Conflict[] {
+  return conflictFinder(people, busy)(proposed, 0);
+}
+
 /**
- * Every conflict, in occurrence order and then invitee order. `firstIndex` is the index of
- * `proposed[0]` in the whole series (the check hands a long series over in parts).
+ * A finder for one series, handed its occurrences in order, a part at a time (the check lets
+ * other requests in between parts): `firstIndex` is the index of the part's first occurrence.
+ * Each person's busy time is sorted by start once and walked alongside the occurrences: a
+ * 500-session series against a tutor's year of bookings stays linear, not 500 × bookings.
  */
-export function findConflicts(people: Person[], proposed: Proposed[], busy: BusyRow[], firstIndex = 0): Conflict[] {
-  // Each person's busy time sorted by start, walked once alongside the (sorted) occurrences: a
-  // 500-session series against a tutor's year of bookings stays linear, not 500 × bookings.
+export function conflictFinder(people: Person[], busy: BusyRow[]): (proposed: Proposed[], firstIndex: number) => Conflict[] {
   const busyOf = groupBy([...busy].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()), (b) => b.userId);
   const longest = new Map([...busyOf].map(([id, list]) => [id, Math.max(...list.map((b) => b.endsAt.getTime() - b.startsAt.getTime()))]));
   const cursor = new Map<string, number>();
-  const conflicts: Conflict[] = [];
-  proposed.forEach((occurrence, at) => {
-    const index = firstIndex + at;
-    const span: Span = { start: occurrence.start.getTime(), end: occurrence.end.getTime() };
-    for (const person of people) {
-      if (!isAvailable(person.rules, span)) conflicts.push({ kind: 'unavailable', person, index, ...occurrence });
-      const list = busyOf.get(person.userId);
-      if (!list) continue;
-      // Sessions starting before span.start - longest can no longer overlap this or any later occurrence.
-      let first = cursor.get(person.userId) ?? 0;
-      while (first < list.length && list[first]!.startsAt.getTime() < span.start - longest.get(person.userId)!) first++;
-      cursor.set(person.userId, first);
-      for (let i = first; i < list.length && list[i]!.startsAt.getTime() < span.end; i++) {
-        const other = list[i]!;
-        if (!overlaps(span, { start: other.startsAt.getTime(), end: other.endsAt.getTime() })) continue;
-        conflicts.push({ kind: 'busy', person, index, ...occurrence, other, blocking: person.role === 'tutor' && other.asTutor });
+  return (proposed, firstIndex) => {
+    const conflicts: Conflict[] = [];
+    proposed.forEach((occurrence, at) => {
+      const index = firstIndex + at;
+      const span: Span = { start: occurrence.start.getTime(), end: occurrence.end.getTime() };
+      for (const person of people) {
+        if (!isAvailable(person.rules, span)) conflicts.push({ kind: 'unavailable', person, index, ...occurrence });
+        const list = busyOf.get(person.userId);
+        if (!list) continue;
+        // Sessions starting before span.start - longest can no longer overlap this or any later occurrence.
+        let first = cursor.get(person.userId) ?? 0;
+        while (first < list.length && list[first]!.startsAt.getTime() < span.start - longest.get(person.userId)!) first++;
+        cursor.set(person.userId, first);
+        for (let i = first; i < list.length && list[i]!.startsAt.getTime() < span.end; i++) {
+          const other = list[i]!;
+          if (!overlaps(span, { start: other.startsAt.getTime(), end: other.endsAt.getTime() })) continue;
+          conflicts.push({ kind: 'busy', person, index, ...occurrence, other, blocking: person.role === 'tutor' && other.asTutor });
+        }
       }
-    }
-  });
-  return conflicts;
+    });
+    return conflicts;
+  };
 }
 
 export function isAvailable(rules: AvailabilityRules, span: Span): boolean {

@@ -3,7 +3,7 @@
 import type { Db } from '../db/client.js';
 import { expandOccurrences, MAX_OCCURRENCES, type Occurrence, type SeriesTiming } from '../lib/recurrence.js';
 import { instantOfWallClock, localDateOf } from '../lib/time.js';
-import { findConflicts, type Conflict, type Invitee, type Person } from './conflicts.js';
+import { conflictFinder, type Conflict, type Invitee, type Person } from './conflicts.js';
 import { availableSpans, isSetUp, merge, uncovered, type Span } from './intervals.js';
 import * as q from './queries.js';
 
@@ -28,10 +28,11 @@ export async function checkConflicts(db: Db, input: { timing: SeriesTiming; invi
   const busy = await q.listBusy(db, people.map((p) => p.userId), spans, input.excludeSeriesIds);
   // A long series is checked a part at a time, letting other requests in between: one person's
   // 500-session check must not hold everyone else's pages for tens of milliseconds at once.
+  const find = conflictFinder(people, busy);
   const conflicts: Conflict[] = [];
   for (let i = 0; i < occurrences.length; i += OCCURRENCES_PER_TURN) {
     if (i > 0) await yieldToOthers();
-    conflicts.push(...findConflicts(people, occurrences.slice(i, i + OCCURRENCES_PER_TURN), busy, i));
+    conflicts.push(...find(occurrences.slice(i, i + OCCURRENCES_PER_TURN), i));
   }
   return { occurrences, people, conflicts };
 }
