@@ -6,14 +6,15 @@ import type { WorkLimiter } from '../lib/limits.js';
 import { renderPage, sendFragment, wantsFragment } from '../lib/respond.js';
 import type { AssistantView } from '../scheduling/assistant-view.js';
 import type { Services } from '../services.js';
-import { requireRole, viewerOf } from './auth.js';
+import { allowFor, viewerOf } from './auth.js';
 
 const PATH = '/c/:courseId/sessions/assistant';
 
 export function assistantRoutes(services: Services, limiter: WorkLimiter): Router {
   const router = Router();
   const { scheduling } = services;
-  const schedulers = [requireRole('instructor', 'tutor', 'admin'), limiter.middleware((res) => res.locals.launch?.userId)];
+  // Bounded per person before anything touches the database (src/lib/limits.ts).
+  const schedulers = [limiter.middleware((res) => res.locals.launch?.userId), ...allowFor(services.courses)('instructor', 'tutor', 'admin')];
 
   router.get(PATH, ...schedulers, async (req, res) => {
     await render(req, res, await scheduling.assistant(viewerOf(res), query(req)));

@@ -3,12 +3,12 @@ import { Router } from 'express';
 import { respond } from '../lib/respond.js';
 import { maySchedule } from '../scheduling/service.js';
 import type { Services } from '../services.js';
-import { requireRole, viewerOf } from './auth.js';
+import { allowFor, viewerOf } from './auth.js';
 
 export function calendarRoutes(services: Services): Router {
   const router = Router();
 
-  router.get('/c/:courseId/sessions', requireRole('instructor', 'tutor', 'student', 'admin'), async (req, res) => {
+  router.get('/c/:courseId/sessions', ...allowFor(services.courses)('instructor', 'tutor', 'student', 'admin'), async (req, res) => {
     const viewer = viewerOf(res);
     const calendar = await services.scheduling.calendar(viewer, req.query);
     // Only the calendar's own links ask for the fragment (HX-Target "calendar"); page loads and history restores get the page.

@@ -8,22 +8,24 @@ import { SchedulingConflicts } from '../scheduling/conflict-gate.js';
 import type { ConflictAlert, SessionFormView } from '../scheduling/session-form.js';
 import { readScope } from '../scheduling/service.js';
 import type { Services } from '../services.js';
-import { requireRole, viewerOf } from './auth.js';
+import { allowFor, viewerOf } from './auth.js';
 
 type Body = Record<string, unknown>;
 
 export function sessionRoutes(services: Services, limiter: WorkLimiter): Router {
   const router = Router();
   const { scheduling } = services;
-  const schedulers = requireRole('instructor', 'tutor', 'admin');
-  // Saves and the availability check run the conflict check: bounded per person (src/lib/limits.ts).
+  const allow = allowFor(services.courses);
+  const schedulers = allow('instructor', 'tutor', 'admin');
+  // Saves and the availability check run the conflict check: bounded per person (src/lib/limits.ts),
+  // before anything else of the request touches the database.
   const expensive = limiter.middleware((res) => res.locals.launch?.userId);
 
-  router.get('/c/:courseId/sessions/new', schedulers, async (_req, res) => {
+  router.get('/c/:courseId/sessions/new', ...schedulers, async (_req, res) => {
     await renderForm(res, await scheduling.sessionForm(viewerOf(res)));
   });
 
-  router.post('/c/:courseId/sessions', schedulers, expensive, async (req, res) => {
+  router.post('/c/:courseId/sessions', expensive, ...schedulers, async (req, res) => {
     const viewer = viewerOf(res);
     await submitForm(
       async () => {
@@ -37,29 +39,29 @@ export function sessionRoutes(services: Services, limiter: WorkLimiter): Router 
   });
 
   // The form's availability check: who can't make it, refreshed as the form changes.
-  router.post('/c/:courseId/sessions/conflicts', schedulers, expensive, async (req, res) => {
+  router.post('/c/:courseId/sessions/conflicts', expensive, ...schedulers, async (req, res) => {
     await sendFragment(res, 'partials/sessions/_conflicts', { check: await scheduling.checkProposal(viewerOf(res), req.body as Body) });
   });
 
   // "Find by tags": the Tutors list again, best match for the chosen tags first.
-  router.get('/c/:courseId/sessions/find-tutors', schedulers, async (req, res) => {
+  router.get('/c/:courseId/sessions/find-tutors', ...schedulers, async (req, res) => {
     const found = await scheduling.findTutors(viewerOf(res), req.query);
     await sendFragment(res, 'partials/sessions/_tutors', { ...found, matched: true, errors: {} });
   });
 
-  router.get('/c/:courseId/sessions/:occurrenceId', requireRole('instructor', 'tutor', 'student', 'admin'), async (req, res) => {
+  router.get('/c/:courseId/sessions/:occurrenceId', ...allow('instructor', 'tutor', 'student', 'admin'), async (req, res) => {
     const page = await scheduling.sessionPage(viewerOf(res), String(req.params.occurrenceId));
     await renderPage(res, 'pages/sessions/show', { title: page.name, page, cancelled: req.query.cancelled, current: 'sessions' });
   });
 
-  router.get('/c/:courseId/sessions/:occurrenceId/edit', schedulers, async (req, res) => {
+  router.get('/c/:courseId/sessions/:occurrenceId/edit', ...schedulers, async (req, res) => {
     const occurrenceId = String(req.params.occurrenceId);
     const edit = await scheduling.editForm(viewerOf(res), occurrenceId, req.query.scope);
     if (edit.choose) return renderScopeChoice(res, 'edit', occurrenceId, edit.name, true);
     await renderForm(res, edit.form);
   });
 
-  router.post('/c/:courseId/sessions/:occurrenceId/edit', schedulers, expensive, async (req, res) => {
+  router.post('/c/:courseId/sessions/:occurrenceId/edit', expensive, ...schedulers, async (req, res) => {
     const viewer = viewerOf(res);
     const occurrenceId = String(req.params.occurrenceId);
     const body = req.body as Body;
@@ -75,13 +77,13 @@ export function sessionRoutes(services: Services, limiter: WorkLimiter): Router 
     );
   });
 
-  router.get('/c/:courseId/sessions/:occurrenceId/cancel', schedulers, async (req, res) => {
+  router.get('/c/:courseId/sessions/:occurrenceId/cancel', ...schedulers, async (req, res) => {
     const occurrenceId = String(req.params.occurrenceId);
     const choice = await scheduling.cancelChoice(viewerOf(res), occurrenceId);
     await renderScopeChoice(res, 'cancel', occurrenceId, choice.name, choice.repeating);
   });
 
-  router.post('/c/:courseId/sessions/:occurrenceId/cancel', schedulers, async (req, res) => {
+  router.post('/c/:courseId/sessions/:occurrenceId/cancel', ...schedulers, async (req, res) => {
     const viewer = viewerOf(res);
     const occurrenceId = String(req.params.occurrenceId);
     const count = await scheduling.cancelSessions(viewer, occurrenceId, req.body as Body);

@@ -8,7 +8,7 @@ import type { Viewer } from '../courses/service.js';
 import { respond, submitForm } from '../lib/respond.js';
 import { TagIdList } from '../tags/schemas.js';
 import type { Services } from '../services.js';
-import { requireRole, viewerOf } from './auth.js';
+import { allowFor, viewerOf } from './auth.js';
 
 type Part = 'time-zone' | 'weekly-hours' | 'exceptions' | 'meeting-url' | 'notifications' | 'expertise';
 
@@ -31,8 +31,9 @@ interface PartState {
 export function settingsRoutes(services: Services): Router {
   const router = Router();
   const { account } = services;
-  const everyone = requireRole('instructor', 'tutor', 'student', 'admin');
-  const tutoring = requireRole('tutor', 'instructor');
+  const allow = allowFor(services.courses);
+  const everyone = allow('instructor', 'tutor', 'student', 'admin');
+  const tutoring = allow('tutor', 'instructor');
 
   /** The page, or for an htmx request only the part that was acted on (the page includes the same partial). */
   const show = async (req: Request, res: Response, part: Part | null, state: PartState = {}, status = 200) => {
@@ -59,16 +60,16 @@ export function settingsRoutes(services: Services): Router {
     return typeof value === 'string' ? value : '';
   };
 
-  router.get('/c/:courseId/settings', everyone, (req, res) => show(req, res, null));
+  router.get('/c/:courseId/settings', ...everyone, (req, res) => show(req, res, null));
 
-  router.put('/c/:courseId/settings/time-zone', everyone, (req, res) =>
+  router.put('/c/:courseId/settings/time-zone', ...everyone, (req, res) =>
     save(req, res, 'time-zone', async (viewer) => ({ notice: (await account.changeTimeZone(viewer, req.body)).notice, focus: 'save-time-zone' }), () => ({
       values: { zone: field(req, 'zone') },
       focus: 'time-zone-errors',
     })),
   );
 
-  router.put('/c/:courseId/settings/availability', everyone, async (req, res) => {
+  router.put('/c/:courseId/settings/availability', ...everyone, async (req, res) => {
     const edit = account.editWeek(req.body);
     if (edit) return show(req, res, 'weekly-hours', { notice: edit.notice, pending: true, week: edit.week, focus: edit.focus });
     await save(req, res, 'weekly-hours', async (viewer) => ({ notice: (await account.saveWeeklyHours(viewer, req.body)).notice, focus: 'save-weekly-hours' }), () => ({
@@ -77,40 +78,40 @@ export function settingsRoutes(services: Services): Router {
     }));
   });
 
-  router.post('/c/:courseId/settings/exceptions', everyone, (req, res) =>
+  router.post('/c/:courseId/settings/exceptions', ...everyone, (req, res) =>
     save(req, res, 'exceptions', async (viewer) => ({ notice: (await account.addException(viewer, req.body)).notice, focus: 'exception-date' }), () => ({
       values: { date: field(req, 'date'), kind: field(req, 'kind'), from: field(req, 'from'), to: field(req, 'to') },
       focus: 'exceptions-errors',
     })),
   );
 
-  router.delete('/c/:courseId/settings/exceptions/:exceptionId', everyone, async (req, res) => {
+  router.delete('/c/:courseId/settings/exceptions/:exceptionId', ...everyone, async (req, res) => {
     const { notice } = await account.removeException(viewerOf(res), String(req.params.exceptionId));
     await show(req, res, 'exceptions', { notice, focus: 'exception-date' });
   });
 
-  router.put('/c/:courseId/settings/meeting-url', tutoring, (req, res) =>
+  router.put('/c/:courseId/settings/meeting-url', ...tutoring, (req, res) =>
     save(req, res, 'meeting-url', async (viewer) => ({ notice: (await account.setMeetingUrl(viewer, req.body)).notice, focus: 'save-meeting-url' }), () => ({
       values: { meetingUrl: field(req, 'meetingUrl') },
       focus: 'meeting-url-errors',
     })),
   );
 
-  router.put('/c/:courseId/settings/reminders', everyone, (req, res) =>
+  router.put('/c/:courseId/settings/reminders', ...everyone, (req, res) =>
     save(req, res, 'notifications', async (viewer) => ({ notice: (await account.setReminders(viewer, req.body)).notice, focus: 'save-reminders' }), () => ({ focus: 'save-reminders' })),
   );
 
   // "Create link" and "Create a new link" (the old one stops working); the URL is shown once.
-  router.post('/c/:courseId/settings/feed', everyone, async (req, res) => {
+  router.post('/c/:courseId/settings/feed', ...everyone, async (req, res) => {
     const { notice, feedUrl } = await account.renewFeed(viewerOf(res));
     await show(req, res, 'notifications', { notice, feedUrl, focus: 'feed-url' });
   });
 
-  router.delete('/c/:courseId/settings/feed', everyone, async (req, res) => {
+  router.delete('/c/:courseId/settings/feed', ...everyone, async (req, res) => {
     await show(req, res, 'notifications', { notice: (await account.stopFeed(viewerOf(res))).notice, focus: 'create-feed' });
   });
 
-  router.put('/c/:courseId/settings/expertise', tutoring, (req, res) =>
+  router.put('/c/:courseId/settings/expertise', ...tutoring, (req, res) =>
     save(req, res, 'expertise', async (viewer) => ({ notice: (await account.setExpertise(viewer, req.body)).notice }), () => ({
       chosen: TagIdList.safeParse((req.body as Record<string, unknown> | undefined)?.tagIds).data ?? [],
     })),

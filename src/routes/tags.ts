@@ -4,19 +4,19 @@ import { Router, type Request, type Response } from 'express';
 import { respond } from '../lib/respond.js';
 import type { Services } from '../services.js';
 import type { TagAction, TagsPage } from '../tags/service.js';
-import { requireRole, viewerOf } from './auth.js';
+import { allowFor, viewerOf } from './auth.js';
 
 export function tagRoutes(services: Services): Router {
   const router = Router();
   const { tags } = services;
-  const staff = requireRole('instructor', 'admin');
+  const staff = allowFor(services.courses)('instructor', 'admin');
   const act = (action: TagAction) => async (req: Request, res: Response) => show(req, res, await tags.act(viewerOf(res), action, req.params, req.body));
 
-  router.get('/c/:courseId/tags', staff, async (req, res) => show(req, res, await tags.page(viewerOf(res))));
-  router.post('/c/:courseId/tags/:category', staff, act('create'));
-  router.patch('/c/:courseId/tags/:category/:tagId', staff, act('rename'));
-  router.post('/c/:courseId/tags/:category/:tagId/retire', staff, act('retire'));
-  router.post('/c/:courseId/tags/:category/:tagId/restore', staff, act('restore'));
+  router.get('/c/:courseId/tags', ...staff, async (req, res) => show(req, res, await tags.page(viewerOf(res))));
+  router.post('/c/:courseId/tags/:category', ...staff, act('create'));
+  router.patch('/c/:courseId/tags/:category/:tagId', ...staff, act('rename'));
+  router.post('/c/:courseId/tags/:category/:tagId/retire', ...staff, act('retire'));
+  router.post('/c/:courseId/tags/:category/:tagId/restore', ...staff, act('restore'));
 
   return router;
 }
