@@ -18,6 +18,11 @@ export const DEFAULT_WORK_LIMITS: WorkLimits = { perPerson: 1, queuePerPerson: 2
 
 /** Seconds a refused person is asked to wait: about one check's worth. */
 const RETRY_AFTER_SECONDS = 2;
+/**
+ * A refusal is answered after this pause. A script that retries at once would otherwise make
+ * the server answer hundreds of refusals a second; a held socket costs next to nothing.
+ */
+export const REFUSAL_DELAY_MS = 1000;
 
 export class TooManyRequestsError extends AppError {
   readonly retryAfterSeconds = RETRY_AFTER_SECONDS;
@@ -71,6 +76,7 @@ export class WorkLimiter {
     private readonly limits: WorkLimits = DEFAULT_WORK_LIMITS,
     /** Told of each refusal (the app logs the first one per person and minute). */
     private readonly onRefused: (personId: string) => void = () => undefined,
+    private readonly refusalDelayMs = REFUSAL_DELAY_MS,
   ) {
     this.everyone = new Slots(limits.overall);
   }
@@ -126,7 +132,10 @@ export class WorkLimiter {
           res.once('close', release);
           next();
         },
-        next,
+        (refusal: unknown) => {
+          const pause = setTimeout(() => (gone ? undefined : next(refusal)), this.refusalDelayMs);
+          res.once('close', () => clearTimeout(pause));
+        },
       );
     };
   }
