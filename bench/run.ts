@@ -289,25 +289,47 @@ async function runPages(bench: Bench, env: Environment, instance: TutorKitInstan
 
 /**
  * Saving a weekly session (two days a week, 12 meetings) with 10 invitees: 1 tutor and 9 students.
- * Each request asks for times no earlier save took (saveForm), so none meets a conflict.
+ * Each request asks for times no earlier save took (saveForm), so none meets a conflict. The saves
+ * come from as many schedulers as connections (the tutor and instructors of the course, each
+ * launched once), as when a department's staff schedule at once: one person sending ten saves at
+ * a time meets the per-person work limit (one running, two waiting, then 429), as it should.
  */
 async function runSave(bench: Bench, env: Environment, instance: TutorKitInstance): Promise<void> {
   await bench.attempt('save-session', env.mode, async () => {
     const { save } = env.fixtures;
-    const launched = await launchOnce(env.sim, instance.target, save.tutor);
-    if (launched.courseId !== save.courseId) throw new Error(`the tutor landed in course ${launched.courseId}, not ${save.courseId}`);
+    const schedulers = [save.tutor, ...Array.from({ length: Math.max(0, bench.options.connections - 1) }, (_, i) => benchInstructor(save.tutor, i))];
+    const tokens: string[] = [];
+    for (const person of schedulers) {
+      const launched = await launchOnce(env.sim, instance.target, person);
+      if (launched.courseId !== save.courseId) throw new Error(`${person.user.name} landed in course ${launched.courseId}, not ${save.courseId}`);
+      tokens.push(launched.token);
+    }
     let saves = 0;
     const path = `/c/${save.courseId}/sessions`;
-    const headers = { ...pageHeaders(launched.token), 'Content-Type': 'application/x-www-form-urlencoded' };
-    const check = await fetch(new URL(path, instance.target.baseUrl), { method: 'POST', headers, body: saveForm(save, saves++), redirect: 'manual' });
+    const headersOf = (n: number) => ({ ...pageHeaders(tokens[n % tokens.length]!), 'Content-Type': 'application/x-www-form-urlencoded' });
+    const check = await fetch(new URL(path, instance.target.baseUrl), { method: 'POST', headers: headersOf(saves), body: saveForm(save, saves++), redirect: 'manual' });
     const text = await check.text();
     if (check.status !== 303) throw new Error(`saving the session answered ${check.status}: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
-    // autocannon builds each request anew through setupRequest: every one gets the next times.
-    const request = { method: 'POST' as const, path, headers, setupRequest: (req: object) => ({ ...req, body: saveForm(save, saves++).toString() }) };
+    // autocannon builds each request anew through setupRequest: every one gets the next times and
+    // the next scheduler, round-robin.
+    const request = {
+      method: 'POST' as const,
+      path,
+      headers: headersOf(0),
+      setupRequest: (req: object) => {
+        const n = saves++;
+        return { ...req, headers: headersOf(n), body: saveForm(save, n).toString() };
+      },
+    };
     await bench.measure([instance.server], { scenario: 'save-session', label: 'save weekly session, 10 invitees', db: env.mode, unit: 'requests', connections: bench.options.connections }, () =>
       runHttpLoad({ url: instance.target.baseUrl, requests: [request], expectStatus: 303, ...bench.load }),
     );
   });
+}
+
+/** The i-th instructor the save scenario adds to the tutor's course: a new LMS user, launched once. */
+function benchInstructor(tutor: LaunchPerson, i: number): LaunchPerson {
+  return { user: { sub: `bench-save-instructor-${i + 1}`, name: `Bench Instructor ${i + 1}`, roles: [ROLES.instructor] }, context: tutor.context };
 }
 
 /**
