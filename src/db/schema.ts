@@ -2,7 +2,9 @@
 // Migrations in drizzle/ are generated from this file (npm run db:generate) and committed.
 import { sql } from 'drizzle-orm';
 import {
+  bigserial,
   boolean,
+  check,
   date,
   index,
   integer,
@@ -10,6 +12,7 @@ import {
   pgEnum,
   pgTable,
   primaryKey,
+  smallint,
   text,
   time,
   timestamp,
@@ -348,6 +351,128 @@ export const rsvps = pgTable(
     respondedAt: timestamp('responded_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.occurrenceId, t.userId] }), index('rsvps_user_idx').on(t.userId)],
+);
+
+// ---- Running a session ------------------------------------------------------------------
+
+export const meetingEndEnum = pgEnum('meeting_end', ['tutor', 'auto']);
+
+/**
+ * An occurrence that was run: when the tutor pressed Start meeting and when it ended (End meeting,
+ * or by itself at the scheduled end plus 60 minutes). No row: nobody started it.
+ */
+export const meetings = pgTable(
+  'meetings',
+  {
+    occurrenceId: uuid('occurrence_id')
+      .primaryKey()
+      .references(() => occurrences.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id').notNull(),
+    startedBy: uuid('started_by')
+      .notNull()
+      .references(() => users.id),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    endedBy: meetingEndEnum('ended_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('meetings_course_started_idx').on(t.courseId, t.startedAt), index('meetings_open_idx').on(t.startedAt).where(sql`${t.endedAt} is null`)],
+);
+
+/**
+ * Who came to an occurrence's Warmup room or meeting: first join and last leave. `last_seen_at`
+ * is the latest sign of life of an open room page (its stream); a person whose page went quiet
+ * has left at their last sign of life.
+ */
+export const attendance = pgTable(
+  'attendance',
+  {
+    occurrenceId: uuid('occurrence_id')
+      .notNull()
+      .references(() => occurrences.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id').notNull(),
+    role: inviteeRoleEnum('role').notNull(),
+    firstJoinedAt: timestamp('first_joined_at', { withTimezone: true }).notNull(),
+    lastLeftAt: timestamp('last_left_at', { withTimezone: true }),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.occurrenceId, t.userId] }), index('attendance_user_idx').on(t.userId), index('attendance_course_idx').on(t.courseId)],
+);
+
+/** The room's chat, kept as the session's transcript. */
+export const chatMessages = pgTable(
+  'chat_messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    occurrenceId: uuid('occurrence_id')
+      .notNull()
+      .references(() => occurrences.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id').notNull(),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The author's TutorKit role in the course when they wrote it (the transcript shows it). */
+    authorRole: roleEnum('author_role').notNull(),
+    body: text('body').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('chat_messages_occurrence_idx').on(t.occurrenceId, t.id), check('chat_messages_body_length', sql`char_length(${t.body}) between 1 and 2000`)],
+);
+
+export const prerequisiteEnum = pgEnum('prerequisite_knowledge', ['adequate', 'low']);
+export const masteryEnum = pgEnum('content_mastery', ['demonstrated', 'not_demonstrated']);
+
+/**
+ * The tutor's feedback on one student who attended: "Feedback for the student" (the student sees
+ * it), "Private feedback" (tutors and administrators only), and the diagnosis Early Alerts read.
+ * Saved as a draft until the tutor finishes it.
+ */
+export const meetingFeedback = pgTable(
+  'meeting_feedback',
+  {
+    occurrenceId: uuid('occurrence_id')
+      .notNull()
+      .references(() => occurrences.id, { onDelete: 'cascade' }),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id').notNull(),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id),
+    forStudent: text('for_student').notNull().default(''),
+    private: text('private').notNull().default(''),
+    prerequisite: prerequisiteEnum('prerequisite'),
+    mastery: masteryEnum('mastery'),
+    topicTagId: uuid('topic_tag_id').references(() => tags.id),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.occurrenceId, t.studentId] }), index('meeting_feedback_student_idx').on(t.studentId), index('meeting_feedback_course_idx').on(t.courseId)],
+);
+
+/** A student's rating of an occurrence they attended: 1 to 5 and an optional comment. */
+export const ratings = pgTable(
+  'ratings',
+  {
+    occurrenceId: uuid('occurrence_id')
+      .notNull()
+      .references(() => occurrences.id, { onDelete: 'cascade' }),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id').notNull(),
+    stars: smallint('stars').notNull(),
+    comment: text('comment').notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.occurrenceId, t.studentId] }), index('ratings_course_idx').on(t.courseId), check('ratings_stars_range', sql`${t.stars} between 1 and 5`)],
 );
 
 // ---- Availability ---------------------------------------------------------------------------
