@@ -315,6 +315,29 @@ describe('The end of a session: feedback, End meeting, rating', () => {
     });
   });
 
+  it('When a tutor ends a meeting and saves feedback, then the hooks hear of each after it is stored', async () => {
+    const session = await scheduleSession('Hooks');
+    clock.set(session.endsAt);
+    await startMeeting(session.id, new Date(session.endsAt.getTime() - 60 * MINUTE));
+    const heard: unknown[] = [];
+    const service = createWrapupService({
+      db: db(),
+      clock,
+      hooks: {
+        meetingEnded: async (occurrenceId, courseId) => void heard.push(['ended', occurrenceId, courseId, (await meetingOf(occurrenceId))?.endedBy]),
+        feedbackSaved: async (occurrenceId, courseId, studentIds) => void heard.push(['feedback', occurrenceId, courseId, studentIds, (await feedbackRows(occurrenceId)).length]),
+      },
+    });
+    const tutor = await lms.app.built.services.courses.findViewer(ids['ta-1']!, who.tutor.courseId);
+    await service.endMeeting(tutor, session.id);
+    await service.saveFeedback(tutor, session.id, { studentId: ids['stu-2']!, forStudent: 'Nice.', action: 'save' });
+    const courseId = who.tutor.courseId;
+    expect(heard).to.deep.equal([
+      ['ended', session.id, courseId, 'tutor'],
+      ['feedback', session.id, courseId, [ids['stu-2']], 1],
+    ]);
+  });
+
   describe('Rating', () => {
     it('When a student rates after the end, then one rating is stored, it can change for 7 days, and after that it is read-only', async () => {
       const session = await endedSession('Rate it');
