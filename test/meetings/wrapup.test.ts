@@ -312,6 +312,8 @@ describe('The end of a session: feedback, End meeting, rating', () => {
       const late = await post(who.tutor, session.id, 'end', {});
       expect(late.status).to.equal(409);
       expect(textOf(await late.text())).to.contain('by itself, 60 minutes after its scheduled end');
+      const page = textOf(await (await get(who.tutor, session.id, 'feedback')).text());
+      expect(page).to.contain('by itself 60 minutes after the scheduled end').and.to.contain('Length 2 hours');
     });
   });
 
