@@ -37,6 +37,7 @@ import { publicRoutes } from './routes/public.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { settingsRoutes } from './routes/settings.js';
 import { tagRoutes } from './routes/tags.js';
+import { wrapupRoutes } from './routes/wrapup.js';
 import { createServices, type Services } from './services.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
@@ -115,7 +116,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     log,
     from: config.mailFrom ?? defaultMailFrom(config.baseUrl),
     intervalMs: deps.mail?.intervalMs,
-    beforeTick: async (now) => void (await services.notifications.queueDueReminders(now)),
+    // Reminders and the end of overdue meetings: each runs even when the other fails.
+    beforeTick: async (now) => firstFailure(await Promise.allSettled([services.notifications.queueDueReminders(now), services.wrapup.endOverdue(now)])),
   });
   // A development mailbox without sign-in: only beside the demo (a loopback server, or DEMO=true),
   // never in production, never when real mail goes out.
@@ -148,6 +150,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.use(settingsRoutes(services));
   // Before the session routes: /c/:courseId/sessions/assistant is not an occurrence id.
   app.use(assistantRoutes(services, limiter));
+  // The end of a session (feedback, End meeting, rating): before the session routes too.
+  app.use(wrapupRoutes(services));
   app.use(sessionRoutes(services, limiter));
   app.use(calendarRoutes(services));
   app.use(adminRoutes(services));
@@ -182,6 +186,12 @@ function requestLog(log: Logger) {
     // A flood of 429s is logged once a minute per person by the limiter, not once per request.
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'debug' : res.statusCode >= 400 ? 'warn' : 'info'),
   });
+}
+
+/** Rethrows the first failure of work that was run side by side, once all of it has finished. */
+function firstFailure(results: PromiseSettledResult<unknown>[]): void {
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Calls `report` for a key at most once a minute. */

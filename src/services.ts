@@ -8,6 +8,7 @@ import type { Db } from './db/client.js';
 import { createAccountService } from './account/service.js';
 import { createCoursesService } from './courses/service.js';
 import type { Clock } from './lib/clock.js';
+import { createWrapupService } from './meetings/wrapup.js';
 import { createLinks } from './notifications/links.js';
 import { createNotificationsService } from './notifications/service.js';
 import { createSchedulingService } from './scheduling/service.js';
@@ -28,6 +29,8 @@ export function createServices({ config, db, clock }: ServiceDeps) {
     scheduling: createSchedulingService({ db, clock, hooks: notifications.schedulingHooks }),
     account: createAccountService({ db, clock, notifications }),
     notifications,
+    // The end of a session. The lead wires its hooks (the live room's "ended", later Early Alerts).
+    wrapup: createWrapupService({ db, clock }),
   };
 }
 

@@ -40,6 +40,8 @@ interface Call {
 
 const proposal = (on: Course): Form => ({ startDate: '2027-03-09', startTime: '16:00', zone: 'America/New_York', lengthValue: '1', lengthUnit: 'hours', repeat: 'none', tutorIds: on.tutorId });
 const nth = (role: Role) => ROLES.indexOf(role);
+/** The session of each course's series that the wrap-up routes act on: its meeting ran and ended. */
+const RAN = 9;
 
 /** Every route under /c/ and /admin. Add each new route here, with the roles its requireRole/requireAdmin allow. */
 const MATRIX: Record<RouteKey, Call> = {
@@ -81,12 +83,19 @@ const MATRIX: Record<RouteKey, Call> = {
   'GET /c/:courseId/sessions/:occurrenceId/cancel': { allowed: SCHEDULERS, page: true },
   'POST /c/:courseId/sessions/:occurrenceId/cancel': { allowed: SCHEDULERS, occurrence: (role) => 5 + nth(role), fields: { scope: 'this' } },
   'GET /c/:courseId/sessions': { allowed: EVERYONE, page: true },
+  // The end of a session, on the course's last session, whose meeting ran and ended (set up below).
+  // End meeting is for the session's tutors: instructors may tutor, but not this session.
+  'GET /c/:courseId/sessions/:occurrenceId/feedback': { allowed: SCHEDULERS, page: true, occurrence: () => RAN },
+  'POST /c/:courseId/sessions/:occurrenceId/feedback': { allowed: SCHEDULERS, occurrence: () => RAN, fields: () => ({ studentId: setUp.studentId, forStudent: 'Well done.', action: 'save' }) },
+  'POST /c/:courseId/sessions/:occurrenceId/end': { allowed: ['tutor'], occurrence: () => RAN, fields: {} },
+  'GET /c/:courseId/sessions/:occurrenceId/rating': { allowed: ['student'], page: true, occurrence: () => RAN },
+  'POST /c/:courseId/sessions/:occurrenceId/rating': { allowed: ['student'], occurrence: () => RAN, fields: { stars: '4' } },
   'GET /admin/settings': { allowed: ['admin'], page: 'Registered LMS platforms' },
   'GET /admin/deliveries': { allowed: ['admin'], page: 'Email delivery log' },
 };
 
 /** What the requests need from the set-up: course A (where everyone launched), course B, a tag, each person's date exception. */
-const setUp = {} as { a: Course; b: Course; tagId: string; exceptions: Record<Role, string> };
+const setUp = {} as { a: Course; b: Course; tagId: string; exceptions: Record<Role, string>; studentId: string };
 
 describe('Authorization', () => {
   const lms = useSimulatedLms({ app: { clock: fixedClock('2027-03-01T12:00:00Z') } });
@@ -102,6 +111,14 @@ describe('Authorization', () => {
     const instructorB = await launchAs(app, lms.sim, { user: { sub: 'inst-b', name: 'Bea Bishop', roles: [LTI_ROLES.instructor] }, context: { id: 'course-b', title: 'Course B' } });
     setUp.a = await scheduleSeries(inCourseA.tutor, 'ta-1', 'Course A clinic');
     setUp.b = await scheduleSeries(instructorB, 'inst-b', 'Course B seminar');
+    // The room's record of course A's last session: the tutor ran it with the student, an hour ago.
+    setUp.studentId = await idOf('stu-1');
+    const ran = { occurrenceId: setUp.a.occurrences[RAN]!, courseId: setUp.a.id };
+    await db().insert(schema.meetings).values({ ...ran, startedBy: setUp.a.tutorId, startedAt: new Date('2027-03-01T10:00:00Z'), endedAt: new Date('2027-03-01T11:00:00Z'), endedBy: 'tutor' });
+    await db().insert(schema.attendance).values([
+      { ...ran, userId: setUp.a.tutorId, role: 'tutor', firstJoinedAt: new Date('2027-03-01T10:00:00Z'), lastSeenAt: new Date('2027-03-01T11:00:00Z') },
+      { ...ran, userId: setUp.studentId, role: 'student', firstJoinedAt: new Date('2027-03-01T10:00:00Z'), lastSeenAt: new Date('2027-03-01T11:00:00Z') },
+    ]);
     const tag = await htmx(app, inCourseA.instructor, `/c/${setUp.a.id}/tags/topic`, { method: 'POST', fields: { name: 'Algebra' }, target: 'tags-topic' });
     expect(tag.status).to.equal(200);
     setUp.tagId = (await db().select({ id: schema.tags.id }).from(schema.tags))[0]!.id;
@@ -134,7 +151,10 @@ describe('Authorization', () => {
 
   /** Every row a request behind the launch can write, to compare before and after a refusal. */
   async function stored(): Promise<string[]> {
-    const tables = [schema.users, schema.availabilityHours, schema.availabilityExceptions, schema.userExpertiseTags, schema.tags, schema.sessionSeries, schema.seriesInvitees, schema.occurrences, schema.outbox];
+    const tables = [
+      ...[schema.users, schema.availabilityHours, schema.availabilityExceptions, schema.userExpertiseTags, schema.tags, schema.sessionSeries, schema.seriesInvitees, schema.occurrences, schema.outbox],
+      ...[schema.meetings, schema.attendance, schema.meetingFeedback, schema.ratings],
+    ];
     const all = await Promise.all(tables.map((table) => db().select().from(table)));
     return all.flatMap((rows, i) => rows.map((row) => `${i} ${JSON.stringify(row)}`)).sort();
   }
