@@ -99,7 +99,9 @@ async function activeForEveryone(db: Db, courseId: string, now: Date) {
   return active;
 }
 
-describe('Demo course history', () => {
+describe('Demo course history', function () {
+  // Each starts TutorKit (and stores the history): slow on a busy machine.
+  this.timeout(60_000);
   let app: TestApp;
   let db: Db;
   let courseId: string;
@@ -226,7 +228,9 @@ describe('Demo course history', () => {
   });
 });
 
-describe('Demo course history beside another course', () => {
+describe('Demo course history beside another course', function () {
+  // Each starts TutorKit (and stores the history): slow on a busy machine.
+  this.timeout(60_000);
   const lms = useSimulatedLms({ app: { demo: true, clock: fixedClock(NOW) } });
 
   it('When a real course exists first and the demo content is turned on later, then the history goes only into the demo course', async () => {
@@ -242,7 +246,9 @@ describe('Demo course history beside another course', () => {
   });
 });
 
-describe('Demo content switched off', () => {
+describe('Demo content switched off', function () {
+  // Each starts TutorKit (and stores the history): slow on a busy machine.
+  this.timeout(60_000);
   it('When DEMO is off, then no history, no tags and no marker are stored, even with demo content asked for', async () => {
     const app = await startTestApp({ demo: false, demoContent: true, clock: fixedClock(NOW) });
     try {
@@ -267,7 +273,9 @@ describe('Demo content switched off', () => {
   });
 });
 
-describe('A session to join at every demo launch', () => {
+describe('A session to join at every demo launch', function () {
+  // Each starts TutorKit (and stores the history): slow on a busy machine.
+  this.timeout(60_000);
   const clock = fixedClock(NOW);
   let app: TestApp;
   let db: Db;
@@ -326,6 +334,7 @@ describe('A session to join at every demo launch', () => {
 
   it('When someone launches again while the drop-in is on, then no second one is added', async () => {
     const before = (await dropIns()).length;
+    expect(before, 'the earlier launches added drop-ins').to.be.at.least(1);
     await launchFromDemo(app, 'demo-instructor-1');
     await launchFromDemo(app, 'demo-student-1');
     expect(await dropIns()).to.have.length(before);
