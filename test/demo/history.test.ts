@@ -233,12 +233,15 @@ describe('Demo course history beside another course', function () {
   this.timeout(60_000);
   const lms = useSimulatedLms({ app: { demo: true, clock: fixedClock(NOW) } });
 
-  it('When a real course exists first and the demo content is turned on later, then the history goes only into the demo course', async () => {
+  it('When a real course exists first and the demo content is turned on later (by two instances at once), then the history goes only into the demo course, once', async () => {
     const tutor = await launchAs(lms.app, lms.sim, { user: people.tutor() });
     const db = lms.app.database.db;
     expect(await db.$count(sessionSeries), 'the test default leaves the demo course empty').to.equal(0);
-    await setUpDemoLms(db, lms.app.baseUrl, async () => undefined, () => NOW, { content: true });
+    // Two instances starting on one database at once store it once.
+    const start = () => setUpDemoLms(db, lms.app.baseUrl, async () => undefined, () => NOW, { content: true });
+    await Promise.all([start(), start()]);
     const demo = await demoCourseId(db);
+    expect(await db.$count(sessionSeries)).to.equal(await db.$count(sessionSeries, eq(sessionSeries.courseId, demo)));
     expect(await db.$count(sessionSeries, eq(sessionSeries.courseId, demo))).to.be.greaterThan(20);
     expect(await db.$count(sessionSeries, eq(sessionSeries.courseId, tutor.courseId))).to.equal(0);
     const [simPlatform] = await db.select({ id: platforms.id }).from(platforms).where(eq(platforms.isDemo, false));
@@ -330,6 +333,14 @@ describe('A session to join at every demo launch', function () {
     expect(old!.endsAt.toISOString(), 'scheduled end moved to the minute it ended').to.equal(new Date(current!.startsAt.getTime() + 11 * MINUTE).toISOString());
     const booked = await db.select().from(tutorBookings).where(eq(tutorBookings.occurrenceId, fresh!.id));
     expect(booked).to.have.length(2);
+  });
+
+  it('When two windows launch at the same moment with nothing on, then one drop-in is added', async () => {
+    const before = (await dropIns()).length;
+    clock.set(new Date(NOW.getTime() + 2 * DAY));
+    await Promise.all([launchFromDemo(app, 'demo-tutor-1'), launchFromDemo(app, 'demo-student-3')]);
+    expect(await dropIns()).to.have.length(before + 1);
+    expect(await activeForEveryone(db, courseId, clock.now())).to.have.length(1);
   });
 
   it('When someone launches again while the drop-in is on, then no second one is added', async () => {
