@@ -54,6 +54,12 @@ export interface AppDeps {
   mail?: { intervalMs?: number; transport?: Transport };
   /** Bounds on expensive work per person and overall (src/lib/limits.ts); the defaults unless given. */
   workLimits?: WorkLimits;
+  /**
+   * With the demo on, whether the demo course gets its history and a session to join at every
+   * launch (src/demo/history.ts). On unless told otherwise; tests that need an empty demo course
+   * turn it off.
+   */
+  demoContent?: boolean;
 }
 
 export interface BuiltApp {
@@ -102,7 +108,10 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await refreshFrames();
   };
   const demo = config.demo
-    ? await setUpDemoLms(db, config.baseUrl, (p) => registerLtijsPlatform({ ...p, authConfig: { method: 'JWK_KEY', key: JSON.stringify(p.publicJwk) } }), () => clock.now())
+    ? await setUpDemoLms(db, config.baseUrl, (p) => registerLtijsPlatform({ ...p, authConfig: { method: 'JWK_KEY', key: JSON.stringify(p.publicJwk) } }), () => clock.now(), {
+        content: deps.demoContent ?? true,
+        log,
+      })
     : null;
   await refreshFrames();
   const purge = setInterval(() => void lti.purgeExpired(clock.now()).catch((err: unknown) => log.warn({ err }, 'LTI purge failed')), 10 * 60_000);

@@ -2,10 +2,13 @@
 // what a real platform does: signs an id_token with its own RSA key and runs the OIDC redirects.
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import * as courses from '../courses/queries.js';
 import { registerPlatform, type PlatformRegistration } from '../courses/service.js';
 import { ValidationError } from '../lib/errors.js';
+import { seedDemoHistory } from './history.js';
+import { ensureLiveSession } from './live-session.js';
 import { DEMO_COURSE, DEMO_PEOPLE, demoEmail, fullName, INSTITUTION_ADMIN, LTI_ROLE_FOR, type DemoPerson } from './people.js';
 import { insertSettingOnce, readSetting, seedAvailability } from './queries.js';
 
@@ -30,7 +33,16 @@ export interface DemoLms {
 
 export type LtiRegistrar = (p: PlatformRegistration & { publicJwk: JWK }) => Promise<void>;
 
-export async function setUpDemoLms(db: Db, baseUrl: string, registerWithLti: LtiRegistrar, now: () => Date): Promise<DemoLms> {
+export interface DemoOptions {
+  /**
+   * The demo course's content: its history on the first start (history.ts) and, at every launch,
+   * a session everyone can join now (live-session.ts). Off, the demo course has only its people.
+   */
+  content: boolean;
+  log?: Logger;
+}
+
+export async function setUpDemoLms(db: Db, baseUrl: string, registerWithLti: LtiRegistrar, now: () => Date, options: DemoOptions = { content: false }): Promise<DemoLms> {
   const issuer = `${baseUrl}/demo-lms`;
   const key = await loadOrCreateKey(db);
   const registration: PlatformRegistration = {
@@ -44,7 +56,16 @@ export async function setUpDemoLms(db: Db, baseUrl: string, registerWithLti: Lti
     deploymentIds: [DEMO_DEPLOYMENT_ID],
   };
   const platformId = await registerPlatform(db, registration, (p) => registerWithLti({ ...p, publicJwk: key.publicJwk }));
-  await seedDemoCourse(db, platformId, now());
+  const courseId = await seedDemoCourse(db, platformId, now());
+  if (options.content) {
+    const history = await seedDemoHistory(db, { platformId, courseId }, now());
+    if (history.stored + history.skipped > 0) options.log?.info(history, 'demo course: history stored (sessions)');
+  }
+  const beforeLaunch = async () => {
+    if (!options.content) return;
+    const live = await ensureLiveSession(db, { platformId, courseId }, now());
+    if (live.occurrenceId === null) options.log?.warn({ reason: live.reason }, 'demo launch: no session everyone can join now');
+  };
   const signingKey = await importJWK(key.privateJwk, 'RS256');
   const launchUrl = `${baseUrl}/lti/launch`;
 
@@ -63,6 +84,7 @@ export async function setUpDemoLms(db: Db, baseUrl: string, registerWithLti: Lti
       const person = DEMO_PEOPLE.find((p) => p.sub === query.login_hint);
       const problem = checkAuthRequest(query, launchUrl) ?? (person ? null : 'login_hint names nobody in the demo course');
       if (problem || !person) throw new ValidationError(`The demo LMS refused the sign-in request: ${problem}.`);
+      await beforeLaunch();
       const idToken = await new SignJWT(claimsFor(person, { issuer, baseUrl, launchUrl, nonce: String(query.nonce) }))
         .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
         .setIssuedAt(Math.floor(now().getTime() / 1000))
@@ -127,8 +149,8 @@ async function loadOrCreateKey(db: Db): Promise<StoredKey> {
 }
 
 /** The course roster exists before anyone launches, as it would after an LMS roster sync. */
-async function seedDemoCourse(db: Db, platformId: string, at: Date): Promise<void> {
-  await db.transaction(async (tx) => {
+async function seedDemoCourse(db: Db, platformId: string, at: Date): Promise<string> {
+  return db.transaction(async (tx) => {
     const courseId = await courses.upsertCourse(tx, { platformId, ...DEMO_COURSE, at });
     for (const person of DEMO_PEOPLE) {
       const userId = await courses.upsertUser(tx, {
@@ -148,5 +170,6 @@ async function seedDemoCourse(db: Db, platformId: string, at: Date): Promise<voi
         await seedAvailability(tx, userId, availability.zone, ranges);
       }
     }
+    return courseId;
   });
 }

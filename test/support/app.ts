@@ -29,6 +29,8 @@ export interface TestApp {
 
 export interface TestAppOptions {
   demo?: boolean;
+  /** With the demo on, its history and live session in the demo course (off: the demo course starts empty). */
+  demoContent?: boolean;
   /** The host name in BASE_URL; 'localhost' makes TutorKit another site than a simulator on 127.0.0.1. */
   hostname?: '127.0.0.1' | 'localhost';
   clock?: Clock;
@@ -67,7 +69,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     sessionMinutes: options.sessionMinutes ?? 120,
     frameAncestors: [],
   };
-  const built = await buildApp({ config, database, log, clock: options.clock ?? systemClock, workLimits: options.workLimits });
+  const built = await buildApp({ config, database, log, clock: options.clock ?? systemClock, workLimits: options.workLimits, demoContent: options.demoContent ?? false });
   handler = built.app as unknown as RequestListener;
   return {
     baseUrl,
