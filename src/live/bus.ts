@@ -53,9 +53,11 @@ export interface BusOptions {
   url?: string | null;
   /** Told of connection problems (the bus keeps trying). */
   warn?: (message: string, err?: unknown) => void;
+  /** How the listening connection names itself to the server (pg_stat_activity). */
+  applicationName?: string;
 }
 
 export function createBus(options: BusOptions = {}): LiveBus {
   const warn = options.warn ?? (() => undefined);
-  return options.url ? new PostgresBus(options.url, warn) : new MemoryBus(warn);
+  return options.url ? new PostgresBus(options.url, warn, options.applicationName) : new MemoryBus(warn);
 }

@@ -28,6 +28,7 @@ export class PostgresBus implements LiveBus {
   constructor(
     private readonly url: string,
     private readonly warn: (message: string, err?: unknown) => void,
+    private readonly applicationName = 'tutorkit-live',
   ) {}
 
   async publish(topic: string, message: string): Promise<void> {
@@ -104,7 +105,7 @@ export class PostgresBus implements LiveBus {
   }
 
   private async open(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.url, keepAlive: true, application_name: 'tutorkit-live' });
+    const client = new pg.Client({ connectionString: this.url, keepAlive: true, application_name: this.applicationName });
     // An error on an idle connection must not crash the process: it ends the connection, which reopens.
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client));

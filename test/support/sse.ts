@@ -42,7 +42,7 @@ export class SseReader {
   }
 
   /** Opens a stream that must open. */
-  static async expectOpen(app: Pick<TestApp, 'baseUrl'>, who: { token: string }, path: string): Promise<SseReader> {
+  static async expectOpen(app: Pick<TestApp, 'baseUrl'>, who: { token: string } | null, path: string): Promise<SseReader> {
     const opened = await SseReader.open(app, who, path);
     if (!opened.reader) throw new Error(`expected an event stream from ${path}, got ${opened.status}: ${opened.body.slice(0, 300)}`);
     return opened.reader;
