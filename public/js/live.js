@@ -47,8 +47,10 @@
     var incoming = parseHtml(html);
     var target = incoming && incoming.id ? byId(incoming.id) : null;
     if (!target) return;
-    if (target.dataset.appendOnly === 'true') {
-      Array.prototype.slice.call(incoming.children).forEach(appendLine);
+    // A log (the chat) only grows: lines the page lacks are added, the ones it has stay as they are.
+    var lines = incoming.matches('[data-append-only]') ? incoming : incoming.querySelector('[data-append-only]');
+    if (lines) {
+      Array.prototype.slice.call(lines.children).forEach(appendLine);
       return;
     }
     var announce = incoming.dataset.announce;
@@ -66,9 +68,10 @@
   function appendLine(line) {
     var log = byId('room-chat-log');
     if (!log || !line || !line.id || byId(line.id)) return;
-    var atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    var scroller = byId('room-chat-scroll') || log;
+    var atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
     log.appendChild(document.importNode(line, true));
-    if (atBottom) log.scrollTop = log.scrollHeight;
+    if (atBottom) scroller.scrollTop = scroller.scrollHeight;
   }
 
   function apply(event) {
