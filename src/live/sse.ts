@@ -51,6 +51,8 @@ export class EventStreams {
     });
     this.streams.add(stream);
     this.startBeat();
+    // The reader may have gone while the stream was being prepared: its close event is past.
+    if (req.socket.destroyed || res.destroyed) stream.end();
     return stream;
   }
 

@@ -95,10 +95,12 @@ export class RoomHub {
     const room = this.roomFor(entry);
     const member: Member = { userId, attendee, deliver: null, queue: [] };
     room.members.add(member);
+    let marked = false;
     try {
       await room.subscribed;
       if (attendee) {
         await q.markPresent(db, { occurrenceId: room.occurrenceId, courseId: room.courseId, userId, role: attendee, at: clock.now() });
+        marked = true;
         this.presenceChanged(room.occurrenceId);
       }
       const [view, chat] = await Promise.all([this.readView(room), q.listLatestChat(db, room.occurrenceId, CHAT_SNAPSHOT)]);
@@ -112,15 +114,20 @@ export class RoomHub {
         leave: () => this.leave(room, member),
       };
     } catch (err) {
+      // Out again, as if the page had closed: nobody is listed who has no page open.
+      if (marked) await this.leave(room, member).catch(() => undefined);
       room.members.delete(member);
       this.release(room);
       throw err;
     }
   }
 
-  /** Sends a signal to the room in every instance. */
+  /**
+   * Sends a signal to the room in every instance. Never throws: what it announces is stored
+   * already, and a page that missed it reads it when it reconnects.
+   */
   async publish(occurrenceId: string, signal: RoomSignal): Promise<void> {
-    await this.deps.bus.publish(roomTopic(occurrenceId), JSON.stringify(signal));
+    await this.deps.bus.publish(roomTopic(occurrenceId), JSON.stringify(signal)).catch((err: unknown) => this.deps.warn(`room signal ${signal.kind} not sent`, err));
   }
 
   /** Throttled: a presence signal now, or one at the end of this second with every change in it. */
@@ -131,7 +138,7 @@ export class RoomHub {
     const send = () => {
       sent.timer = null;
       sent.at = performance.now();
-      this.publish(occurrenceId, { kind: 'presence' }).catch((err: unknown) => this.deps.warn('presence signal not sent', err));
+      void this.publish(occurrenceId, { kind: 'presence' });
     };
     const wait = sent.at + PRESENCE_EVERY_MS - performance.now();
     if (wait <= 0) send();
