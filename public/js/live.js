@@ -5,7 +5,7 @@
 // missing. Events:
 //   replace  an element (its id) with new content: who is here, the meeting's state, the chat log
 //   chat     one chat line to add to the log
-//   end      the room closed (the meeting ended): stop, do not reconnect
+//   end      the room closed (the meeting ended): stop, do not reconnect, show the page anew
 (function () {
   'use strict';
   var QUIET_LIMIT_MS = 45000; // three missed heartbeats: the stream is dead even if the socket is not
@@ -77,7 +77,12 @@
   function apply(event) {
     if (event.type === 'replace') replace(event.data);
     else if (event.type === 'chat') appendLine(parseHtml(event.data));
-    else if (event.type === 'end') current && stop(current, 'ended');
+    else if (event.type === 'end' && current) {
+      stop(current, 'ended');
+      // The room closed (the meeting ended, or its time passed): show the page as it is now,
+      // with the next step and the transcript instead of the chat box.
+      if (window.htmx) window.htmx.ajax('GET', window.location.pathname, { target: 'body', swap: 'innerHTML' });
+    }
   }
 
   // ---- Reading the stream ------------------------------------------------------------------

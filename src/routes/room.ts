@@ -42,7 +42,7 @@ export function roomRoutes(services: Services, streams: EventStreams): Router {
   router.post(`${ROOM}/chat`, ...everyone, async (req, res) => {
     const viewer = viewerOf(res);
     const chatForm = (status: number, errors: Record<string, string> = {}, value = '') =>
-      sendFragment(res, 'partials/meetings/_room-chat-form', { courseId: viewer.courseId, occurrenceId: occurrenceOf(req), errors, value }, status);
+      sendFragment(res, 'partials/meetings/_room-chat-form', { courseId: viewer.courseId, occurrenceId: occurrenceOf(req), errors, value, focus: true }, status);
     try {
       await rooms.sendChat(viewer, occurrenceOf(req), req.body);
       await chatForm(200);

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { eq, inArray } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
-import { occurrences, sessionSeries, users } from '../../src/db/schema.js';
+import { meetings, occurrences, sessionSeries, users } from '../../src/db/schema.js';
 import { htmx } from '../support/htmx.js';
 import { expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
@@ -19,6 +19,8 @@ describe('Warmup room in two browsers', function () {
   let tutor: WatchedPage;
   let student: WatchedPage;
   let roomPath: string;
+  let occurrenceId: string;
+  let later: string;
 
   before(async () => {
     [tutor, student] = await Promise.all([openPage(env.browser), openPage(env.browser)]);
@@ -38,7 +40,17 @@ describe('Warmup room in two browsers', function () {
     });
     expect(saved.status, await saved.text()).to.equal(303);
     const [row] = await db.select({ id: occurrences.id }).from(occurrences).innerJoin(sessionSeries, eq(sessionSeries.id, occurrences.seriesId)).where(eq(sessionSeries.name, 'Cell biology review'));
-    roomPath = `/c/${courseId}/sessions/${row!.id}/room`;
+    occurrenceId = row!.id;
+    roomPath = `/c/${courseId}/sessions/${occurrenceId}/room`;
+    // And one two days away, whose room is not open yet.
+    const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    const second = await htmx(env.app, { token: token! }, `/c/${courseId}/sessions`, {
+      method: 'POST',
+      fields: { name: 'Genetics drop-in', courseId, startDate: inTwoDays.slice(0, 10), startTime: '15:00', zone: 'UTC', lengthValue: '60', lengthUnit: 'minutes', repeat: 'none', tutorIds: idOf('demo-tutor-1'), studentIds: idOf('demo-student-4') },
+    });
+    expect(second.status).to.equal(303);
+    const [next] = await db.select({ id: occurrences.id }).from(occurrences).innerJoin(sessionSeries, eq(sessionSeries.id, occurrences.seriesId)).where(eq(sessionSeries.name, 'Genetics drop-in'));
+    later = `/c/${courseId}/sessions/${next!.id}/room`;
   });
 
   after(async () => {
@@ -123,5 +135,29 @@ describe('Warmup room in two browsers', function () {
     const expected = /status of 422|ERR_INTERNET_DISCONNECTED|Failed to fetch/;
     expect(unexpectedProblems(tutor.problems)).to.deep.equal([]);
     expect(unexpectedProblems(student.problems).filter((p) => !expected.test(p))).to.deep.equal([]);
+  });
+
+  it('When the meeting ends, then the tutor is offered Write feedback, the room closes, and the transcript reads the chat', async () => {
+    await env.app.database.db.update(meetings).set({ endedAt: new Date(), endedBy: 'tutor' }).where(eq(meetings.occurrenceId, occurrenceId));
+    await env.app.built.services.rooms.publish(occurrenceId, { kind: 'ended' });
+    await tutor.page.getByRole('link', { name: 'Write feedback' }).waitFor({ timeout: 2000 });
+    // The page shows itself anew: the next step and the transcript, no chat box.
+    await tutor.page.getByRole('link', { name: 'Read the transcript' }).waitFor({ timeout: 5000 });
+    expect(await tutor.page.getByLabel('Message').count()).to.equal(0);
+    await screenshot(tutor.page, 'room-tutor-ended');
+    await expectNoAxeViolations(tutor.page);
+    await tutor.page.getByRole('link', { name: 'Read the transcript' }).click();
+    await tutor.page.getByRole('heading', { name: 'Transcript: Cell biology review' }).waitFor();
+    const text = await tutor.page.locator('main').innerText();
+    expect(text).to.match(/Kwame Mensah \(Student\) \[\d\d:\d\d\] Hi! Is mitosis on the quiz\?/);
+    await screenshot(tutor.page, 'transcript');
+    await expectNoAxeViolations(tutor.page);
+  });
+
+  it('When a room is not open yet, then its page says when it opens', async () => {
+    await tutor.page.goto(`${env.app.baseUrl}${later}`);
+    await tutor.page.getByText('The Warmup room opens at').waitFor();
+    await screenshot(tutor.page, 'room-not-open');
+    await expectNoAxeViolations(tutor.page);
   });
 });
