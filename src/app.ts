@@ -16,7 +16,7 @@ import { FORM_LIMITS } from './lib/errors.js';
 import { WorkLimiter, type WorkLimits } from './lib/limits.js';
 import { withoutQuery } from './lib/logger.js';
 import { LaunchTokens } from './lib/session-token.js';
-import { createBus } from './live/bus.js';
+import { createBus, type LiveBus } from './live/bus.js';
 import { EventStreams } from './live/sse.js';
 import { viewHelpers } from './lib/view-helpers.js';
 import { createLtiAdapter, LTI_MOUNT, registerLtijsPlatform, type LtiAdapter } from './lti/provider.js';
@@ -66,6 +66,8 @@ export interface BuiltApp {
   services: Services;
   /** The bounds on expensive work (tests hold a person's turn to see the 429). */
   limiter: WorkLimiter;
+  /** The live layer: the bus between instances and the open event streams. */
+  live: { bus: LiveBus; streams: EventStreams };
   /** Registers an LMS with TutorKit (our records and the LTI library's). */
   registerPlatform(input: PlatformRegistration & { authConfig?: { method: 'JWK_SET' | 'JWK_KEY'; key: string } }): Promise<void>;
   /** The mail worker (tick() sends what is due) and, without SMTP, the messages written so far. */
@@ -173,7 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await Promise.all([leaving, closing]);
     await mailer.stop();
   };
-  return { app, lti, demo, tokens, services, limiter, registerPlatform, mail: { tick: mailer.tick, store: mailbox }, endStreams: () => streams.stop(), stop };
+  return { app, lti, demo, tokens, services, limiter, live: { bus, streams }, registerPlatform, mail: { tick: mailer.tick, store: mailbox }, endStreams: () => streams.stop(), stop };
 }
 
 /** ltijs answers from its own Express app, which has no view engine: its pages are rendered with ours. */

@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { and, asc, eq } from 'drizzle-orm';
 import { attendance, chatMessages, meetings, occurrences, sessionSeries, users } from '../../src/db/schema.js';
+import { roomTopic } from '../../src/meetings/room-hub.js';
 import { fixedClock, useSimulatedLms } from '../support/app.js';
 import { htmx } from '../support/htmx.js';
 import { h1Of, launchAs, people, type Launched } from '../support/launch.js';
@@ -185,6 +186,31 @@ describe('Warmup room', () => {
   it('When a session is open to the course, then a student who was not invited may enter it', async () => {
     const reader = await open(who.uninvited, sessions.open);
     await reader.waitFor(presenceShows(['Uma Uninvited']), 3000);
+  });
+
+  it('When a whole class arrives at once, then everyone is listed for the others, with presence signals gathered rather than one per arrival', async function () {
+    this.timeout(180_000);
+    const students: Launched[] = [];
+    for (let i = 1; i <= 12; i++) {
+      students.push(await launchAs(lms.app, lms.sim, { user: { sub: `class-${i}`, name: `Class Member ${String(i).padStart(2, '0')}`, roles: [ROLES.learner] }, context: COURSE }));
+    }
+    const desk = await open(who.deskTutor, sessions.open);
+    await desk.waitFor(presenceShows(['Dev Desk']), 3000);
+    const signals: string[] = [];
+    const unsubscribe = await lms.app.built.live.bus.subscribe(roomTopic(sessions.open), { listener: (message) => void signals.push(message) });
+    try {
+      const started = Date.now();
+      await Promise.all(students.map((s) => open(s, sessions.open)));
+      const names = students.map((_s, i) => `Class Member ${String(i + 1).padStart(2, '0')}`);
+      await desk.waitFor(presenceShows(names), 5000, 'the whole class on the tutor’s stream');
+      const seconds = (Date.now() - started) / 1000;
+      const presence = signals.filter((m) => JSON.parse(m).kind === 'presence').length;
+      // At most one per second (and the first at once): far fewer than one per arrival.
+      expect(presence, `${presence} presence signals in ${seconds.toFixed(1)} s`).to.be.at.most(Math.ceil(seconds) + 1);
+      expect(presence).to.be.below(students.length);
+    } finally {
+      await unsubscribe();
+    }
   });
 
   it('When a student or an instructor presses Start meeting, then they are refused (403) and nothing is recorded', async () => {
