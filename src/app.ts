@@ -16,6 +16,8 @@ import { FORM_LIMITS } from './lib/errors.js';
 import { WorkLimiter, type WorkLimits } from './lib/limits.js';
 import { withoutQuery } from './lib/logger.js';
 import { LaunchTokens } from './lib/session-token.js';
+import { createBus, type LiveBus } from './live/bus.js';
+import { EventStreams } from './live/sse.js';
 import { viewHelpers } from './lib/view-helpers.js';
 import { createLtiAdapter, LTI_MOUNT, registerLtijsPlatform, type LtiAdapter } from './lti/provider.js';
 import { registrationUrls } from './lti/registration-info.js';
@@ -34,6 +36,7 @@ import { createLaunchHandlers } from './routes/launch.js';
 import { mailboxRoutes } from './routes/mailbox.js';
 import { openRoutes } from './routes/open.js';
 import { publicRoutes } from './routes/public.js';
+import { roomRoutes } from './routes/room.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { settingsRoutes } from './routes/settings.js';
 import { tagRoutes } from './routes/tags.js';
@@ -70,10 +73,14 @@ export interface BuiltApp {
   services: Services;
   /** The bounds on expensive work (tests hold a person's turn to see the 429). */
   limiter: WorkLimiter;
+  /** The live layer: the bus between instances and the open event streams. */
+  live: { bus: LiveBus; streams: EventStreams };
   /** Registers an LMS with TutorKit (our records and the LTI library's). */
   registerPlatform(input: PlatformRegistration & { authConfig?: { method: 'JWK_SET' | 'JWK_KEY'; key: string } }): Promise<void>;
   /** The mail worker (tick() sends what is due) and, without SMTP, the messages written so far. */
   mail: { tick: MailWorker['tick']; store: MailStore | null };
+  /** Ends the open live streams: a server cannot finish closing while they run (their pages reconnect, to another instance if there is one). */
+  endStreams(): void;
   /** Stops background timers and waits for the email in flight; the caller closes the database. */
   stop(): Promise<void>;
 }
@@ -89,7 +96,11 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // Every view sees the helpers, and these locals unset until a route sets them.
   Object.assign(app.locals, viewHelpers, { viewer: null, launch: null, current: null, fragment: false });
 
-  const services = createServices({ config, db, clock });
+  // Live updates (the Warmup room): NOTIFY between the instances on one PostgreSQL server, in memory on PGlite.
+  const warn = (message: string, err?: unknown) => log.warn({ err }, message);
+  const bus = createBus({ url: database.url, warn });
+  const streams = new EventStreams();
+  const services = createServices({ config, db, clock, live: { bus, warn } });
   const tokens = new LaunchTokens(config.ltiKey, config.sessionMinutes, clock);
   const limiter = new WorkLimiter(deps.workLimits, onceAMinute((personId) => log.warn({ personId }, 'expensive requests refused (429): one person sends more than their turn')));
   const frames = new FrameAncestors(config.frameAncestors);
@@ -144,7 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.use(express.urlencoded({ extended: false, limit: FORM_LIMITS.bytes, parameterLimit: FORM_LIMITS.fields }));
   app.use(formBodiesOnly);
 
-  app.use(publicRoutes({ baseUrl: config.baseUrl, health: database, demo }));
+  app.use(publicRoutes({ baseUrl: config.baseUrl, health: database, demo, live: () => ({ streams: streams.count, topics: bus.topicCount() }) }));
   // Email links and calendar feeds: public, their signature or secret is the permission.
   app.use(openRoutes(services));
   app.use(feedRoutes(services));
@@ -161,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.use(assistantRoutes(services, limiter));
   // The end of a session (feedback, End meeting, rating): before the session routes too.
   app.use(wrapupRoutes(services));
+  app.use(roomRoutes(services, streams));
   app.use(sessionRoutes(services, limiter));
   app.use(calendarRoutes(services));
   app.use(adminRoutes(services));
@@ -169,9 +181,14 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   const stop = async () => {
     clearInterval(purge);
+    // Before any await: a caller that does not wait closes the database next.
+    const leaving = services.rooms.stop();
+    streams.stop();
+    const closing = bus.close();
+    await Promise.all([leaving, closing]);
     await mailer.stop();
   };
-  return { app, lti, demo, tokens, services, limiter, registerPlatform, mail: { tick: mailer.tick, store: mailbox }, stop };
+  return { app, lti, demo, tokens, services, limiter, live: { bus, streams }, registerPlatform, mail: { tick: mailer.tick, store: mailbox }, endStreams: () => streams.stop(), stop };
 }
 
 /** ltijs answers from its own Express app, which has no view engine: its pages are rendered with ours. */

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     // The worker finishes the email in flight and records it before the database goes.
     await built.stop();
     await database.close();
-  }, log);
+  }, log, built.endStreams);
 }
 
 /** How often queued email and due reminders are looked at. */
@@ -54,7 +54,7 @@ function listen(app: RequestListener, port: number): Promise<Server> {
 }
 
 /** Finish in-flight requests, then close the database so PGlite flushes to disk. */
-function handleShutdown(server: Server, closeResources: () => Promise<void>, log: ReturnType<typeof createLogger>): void {
+function handleShutdown(server: Server, closeResources: () => Promise<void>, log: ReturnType<typeof createLogger>, endStreams: () => void): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -76,6 +76,8 @@ function handleShutdown(server: Server, closeResources: () => Promise<void>, log
       }
     });
     server.closeIdleConnections();
+    // Live streams are requests that never finish by themselves.
+    endStreams();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -8,6 +8,8 @@ import type { Db } from './db/client.js';
 import { createAccountService } from './account/service.js';
 import { createCoursesService } from './courses/service.js';
 import type { Clock } from './lib/clock.js';
+import { createBus, type LiveBus } from './live/bus.js';
+import { createRoomService } from './meetings/room.js';
 import { createWrapupService } from './meetings/wrapup.js';
 import { createLinks } from './notifications/links.js';
 import { createNotificationsService } from './notifications/service.js';
@@ -18,19 +20,23 @@ export interface ServiceDeps {
   config: Pick<Config, 'baseUrl' | 'ltiKey' | 'mailFrom'>;
   db: Db;
   clock: Clock;
+  /** The live layer: the bus between instances (in memory unless given) and where its troubles are told. */
+  live?: { bus: LiveBus; warn?: (message: string, err?: unknown) => void };
 }
 
-export function createServices({ config, db, clock }: ServiceDeps) {
+export function createServices({ config, db, clock, live = { bus: createBus() } }: ServiceDeps) {
   const links = createLinks({ baseUrl: config.baseUrl, key: config.ltiKey, from: config.mailFrom ?? defaultMailFrom(config.baseUrl) });
   const notifications = createNotificationsService({ db, clock, links });
+  const rooms = createRoomService({ db, clock, bus: live.bus, warn: live.warn });
   return {
     courses: createCoursesService({ db }),
     tags: createTagsService({ db, clock }),
     scheduling: createSchedulingService({ db, clock, hooks: notifications.schedulingHooks }),
     account: createAccountService({ db, clock, notifications }),
     notifications,
-    // The end of a session. The lead wires its hooks (the live room's "ended", later Early Alerts).
-    wrapup: createWrapupService({ db, clock }),
+    rooms,
+    // The end of a session: its room's stream tells everyone there that the meeting ended.
+    wrapup: createWrapupService({ db, clock, hooks: { meetingEnded: (occurrenceId) => rooms.publish(occurrenceId, { kind: 'ended' }) } }),
   };
 }
 

@@ -85,6 +85,12 @@
     if (opener) opener.addEventListener('click', function () { show('opened-new-window'); });
   }
 
+  // Other page scripts (live.js) send requests of their own with the same token, and hand back a refreshed one.
+  window.TutorKitToken = {
+    get: function () { return token; },
+    refresh: function (next) { if (next) remember(next); },
+  };
+
   // Every htmx request carries the token in a header; a refreshed token replaces it.
   document.addEventListener('htmx:configRequest', function (event) {
     if (token) event.detail.headers['Authorization'] = 'Bearer ' + token;

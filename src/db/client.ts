@@ -17,6 +17,8 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface Database {
   readonly db: Db;
   readonly kind: 'pglite' | 'postgres';
+  /** The server's URL, for connections of their own (the live layer's LISTEN); null when embedded. */
+  readonly url: string | null;
   /** Throws a readable error when the database cannot answer. */
   ping(): Promise<void>;
   /** Runs `work` while holding a server-wide lock, so only one instance migrates at a time. */
@@ -64,6 +66,7 @@ async function openEmbedded(dataDir: string, owner: string): Promise<Database> {
   return {
     db,
     kind: 'pglite',
+    url: null,
     ping: async () => void (await db.execute(sql`select 1`)),
     // The directory lock makes this process the only one on the database: nobody to exclude.
     exclusively: (_lockId, work) => work(),
@@ -84,6 +87,7 @@ async function openServer(url: string): Promise<Database> {
   return {
     db,
     kind: 'postgres',
+    url,
     ping: async () => {
       try {
         await pool.query('select 1');

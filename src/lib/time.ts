@@ -418,3 +418,15 @@ function transitions(tz: IANAZone, from: number, to: number): number[] {
 export function stampUtc(date: Date | null | undefined): string {
   return date ? `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC` : '';
 }
+
+/** Elapsed time as a transcript stamps it: "00:04:43" (hours grow past 99 if they must). */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return `${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
+}
+
+/** "Tue 16 Mar 2027, 15:45 (America/New York)": one instant in one zone, for pages. */
+export function formatInstant(instant: Date, zone: string): string {
+  const w = wallTime(instant, zone, 'en-GB');
+  return `${w.dayLabel}, ${w.time} (${zoneLabel(zone)})`;
+}

@@ -1,6 +1,6 @@
 // The formatting views share, registered once on the app (app.locals): views decide nothing, they
 // call these. Each is plain words for people; nothing here reads data.
-import { stampUtc, zoneLabel } from './time.js';
+import { localTimeOf, stampUtc, zoneLabel } from './time.js';
 
 const ROLE_LABELS: Record<string, string> = { admin: 'Administrator', instructor: 'Instructor', tutor: 'Tutor', student: 'Student' };
 
@@ -11,6 +11,8 @@ const WEEKDAY_NAMES: Record<string, string> = { MO: 'Monday', TU: 'Tuesday', WE:
 export const viewHelpers = {
   /** "America/New York". */
   zoneLabel,
+  /** "16:02": an instant on the wall clock of `zone`. */
+  clockTime: (instant: Date | string, zone: string): string => localTimeOf(new Date(instant), zone),
   /** "2027-03-01 09:00:05 UTC", for operators' logs. */
   stampUtc,
   /** "Instructor", "Tutor", ... */

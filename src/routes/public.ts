@@ -12,7 +12,7 @@ export interface Health {
   kind: string;
 }
 
-export function publicRoutes(deps: { baseUrl: string; health: Health; demo: DemoLms | null }): Router {
+export function publicRoutes(deps: { baseUrl: string; health: Health; demo: DemoLms | null; live?: () => { streams: number; topics: number } }): Router {
   const router = Router();
 
   router.get('/', async (_req, res) => {
@@ -32,7 +32,7 @@ export function publicRoutes(deps: { baseUrl: string; health: Health; demo: Demo
   router.get('/healthz', async (_req, res) => {
     try {
       await deps.health.ping();
-      res.json({ status: 'ok', database: deps.health.kind });
+      res.json({ status: 'ok', database: deps.health.kind, ...(deps.live ? { live: deps.live() } : {}) });
     } catch {
       res.status(503).json({ status: 'unavailable', database: deps.health.kind });
     }

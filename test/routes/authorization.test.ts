@@ -90,6 +90,15 @@ const MATRIX: Record<RouteKey, Call> = {
   'POST /c/:courseId/sessions/:occurrenceId/end': { allowed: ['tutor'], occurrence: () => RAN, fields: {} },
   'GET /c/:courseId/sessions/:occurrenceId/rating': { allowed: ['student'], page: true, occurrence: () => RAN },
   'POST /c/:courseId/sessions/:occurrenceId/rating': { allowed: ['student'], occurrence: () => RAN, fields: { stars: '4' } },
+  // The Warmup room (its sessions are a week away here: stream, chat and start answer 409 "not open yet"). Who is invited,
+  // who attended and which sessions are invited-only is checked beyond the role: test/meetings/room.test.ts.
+  'GET /c/:courseId/sessions/:occurrenceId/room': { allowed: EVERYONE, page: true },
+  'GET /c/:courseId/sessions/:occurrenceId/room/stream': { allowed: EVERYONE },
+  // Instructors pass the role check (they may tutor) but are refused unless invited as the session's tutors.
+  'POST /c/:courseId/sessions/:occurrenceId/room/start': { allowed: ['tutor'], fields: {} },
+  'POST /c/:courseId/sessions/:occurrenceId/room/chat': { allowed: EVERYONE, target: 'room-chat-form', fields: { message: 'Hello, room' } },
+  // Students who attended may read it too; the matrix's student did not attend.
+  'GET /c/:courseId/sessions/:occurrenceId/transcript': { allowed: STAFF.concat('tutor'), page: true },
   'GET /admin/settings': { allowed: ['admin'], page: 'Registered LMS platforms' },
   'GET /admin/deliveries': { allowed: ['admin'], page: 'Email delivery log' },
 };

@@ -53,10 +53,10 @@ describe('Public pages', () => {
     expect(keys[0]!.d, 'no private part').to.equal(undefined);
   });
 
-  it('When /healthz is called, then it reports the database as reachable', async () => {
+  it('When /healthz is called, then it reports the database as reachable, and the live streams and topics open', async () => {
     const res = await fetch(app.baseUrl + '/healthz');
     expect(res.status).to.equal(200);
-    expect(await res.json()).to.deep.equal({ status: 'ok', database: app.database.kind });
+    expect(await res.json()).to.deep.equal({ status: 'ok', database: app.database.kind, live: { streams: 0, topics: 0 } });
   });
 
   it('When the database is down, then /healthz answers 503', async () => {
