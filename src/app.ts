@@ -26,6 +26,7 @@ import { assistantRoutes } from './routes/assistant.js';
 import { requireLaunch } from './routes/auth.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { courseRoutes } from './routes/course.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { demoRoutes } from './routes/demo.js';
 import { feedRoutes } from './routes/feed.js';
 import { errorHandler, formBodiesOnly, notFound } from './routes/http.js';
@@ -148,6 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.use(settingsRoutes(services));
   // Before the session routes: /c/:courseId/sessions/assistant is not an occurrence id.
   app.use(assistantRoutes(services, limiter));
+  app.use(dashboardRoutes(services));
   app.use(sessionRoutes(services, limiter));
   app.use(calendarRoutes(services));
   app.use(adminRoutes(services));

@@ -8,6 +8,7 @@ import type { Db } from './db/client.js';
 import { createAccountService } from './account/service.js';
 import { createCoursesService } from './courses/service.js';
 import type { Clock } from './lib/clock.js';
+import { createDashboardService } from './meetings/dashboard-service.js';
 import { createLinks } from './notifications/links.js';
 import { createNotificationsService } from './notifications/service.js';
 import { createSchedulingService } from './scheduling/service.js';
@@ -28,6 +29,7 @@ export function createServices({ config, db, clock }: ServiceDeps) {
     scheduling: createSchedulingService({ db, clock, hooks: notifications.schedulingHooks }),
     account: createAccountService({ db, clock, notifications }),
     notifications,
+    meetings: createDashboardService({ db, clock }),
   };
 }
 
