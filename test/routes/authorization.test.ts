@@ -81,6 +81,12 @@ const MATRIX: Record<RouteKey, Call> = {
   'GET /c/:courseId/sessions/:occurrenceId/cancel': { allowed: SCHEDULERS, page: true },
   'POST /c/:courseId/sessions/:occurrenceId/cancel': { allowed: SCHEDULERS, occurrence: (role) => 5 + nth(role), fields: { scope: 'this' } },
   'GET /c/:courseId/sessions': { allowed: EVERYONE, page: true },
+  'GET /c/:courseId/dashboard': { allowed: EVERYONE, page: true },
+  // Invitees answer (the tutor runs course A's series); any student, as the series is open to the course.
+  'POST /c/:courseId/sessions/:occurrenceId/rsvp': { allowed: ['tutor', 'student'], fields: { response: 'going' } },
+  'GET /c/:courseId/history': { allowed: EVERYONE, page: true },
+  // The student attended the first session (see the set-up); a student who did not would get 403.
+  'GET /c/:courseId/history/:occurrenceId': { allowed: EVERYONE, page: true },
   'GET /admin/settings': { allowed: ['admin'], page: 'Registered LMS platforms' },
   'GET /admin/deliveries': { allowed: ['admin'], page: 'Email delivery log' },
 };
@@ -102,6 +108,8 @@ describe('Authorization', () => {
     const instructorB = await launchAs(app, lms.sim, { user: { sub: 'inst-b', name: 'Bea Bishop', roles: [LTI_ROLES.instructor] }, context: { id: 'course-b', title: 'Course B' } });
     setUp.a = await scheduleSeries(inCourseA.tutor, 'ta-1', 'Course A clinic');
     setUp.b = await scheduleSeries(instructorB, 'inst-b', 'Course B seminar');
+    const joined = new Date('2027-03-09T21:00:00Z');
+    await db().insert(schema.attendance).values({ occurrenceId: setUp.a.occurrences[0]!, userId: await idOf('stu-1'), courseId: setUp.a.id, role: 'student', firstJoinedAt: joined, lastSeenAt: joined });
     const tag = await htmx(app, inCourseA.instructor, `/c/${setUp.a.id}/tags/topic`, { method: 'POST', fields: { name: 'Algebra' }, target: 'tags-topic' });
     expect(tag.status).to.equal(200);
     setUp.tagId = (await db().select({ id: schema.tags.id }).from(schema.tags))[0]!.id;
