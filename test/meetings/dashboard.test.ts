@@ -103,7 +103,7 @@ describe('Dashboard', () => {
     expect(res.status).to.equal(200);
     expect(html).not.to.contain('<html');
     expect(html).to.match(new RegExp(`^<li id="dash-${first}"`));
-    expect(html).to.match(/value="going" class="rsvp-choice" aria-pressed="true">Going/);
+    expect(html).to.match(/value="going" class="rsvp-choice" aria-pressed="true" autofocus>Going/);
     expect(html).to.contain('hx-swap-oob="innerHTML"');
     expect(textOf(html)).to.contain('Saved: your answer for Ecology seminar (Tue 2 Mar 2027, 12:00–13:00 (UTC)) is Going.');
     expect(await stored(first!, ids['stu-1']!)).to.deep.equal([{ response: 'going' }]);
