@@ -117,7 +117,8 @@ function toEntry(row: q.DashboardRow, role: Role, zone: string, now: Date, answe
     active,
     state: stateOf(row, zone, now),
     runs: row.invitedAs === 'tutor',
-    rsvp: { open: notStarted && mayAnswer(role, row), response: row.response, label: row.response && RSVP_LABELS[row.response] },
+    // The tutors who run it see how the invitees answered instead of answering themselves.
+    rsvp: { open: notStarted && row.invitedAs !== 'tutor' && mayAnswer(role, row), response: row.response, label: row.response && RSVP_LABELS[row.response] },
     answers: answers.get(row.occurrenceId) ?? null,
   };
 }
