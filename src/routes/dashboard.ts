@@ -51,5 +51,5 @@ export function dashboardRoutes(services: Services): Router {
 }
 
 function sendRow(res: Response, entry: DashboardEntry, status = 200) {
-  return sendFragment(res, 'partials/meetings/_dash-session', { e: entry, section: 'upcoming', fragment: true }, status);
+  return sendFragment(res, 'partials/meetings/_dash-session', { e: entry, fragment: true }, status);
 }
