@@ -128,6 +128,17 @@ describe('View meeting history', () => {
     expect(fragment.html).to.match(/id="history-results-heading" tabindex="-1" autofocus/);
   });
 
+  it('When the viewer lives in Auckland, then the filter’s days are their local days (15:00 UTC on 20 February is 21 February there)', async () => {
+    await db().update(schema.users).set({ timeZone: 'Pacific/Auckland' }).where(eq(schema.users.sub, 'inst-1'));
+    try {
+      expect(listed(await history(who.instructor, '?from=2027-02-21&to=2027-02-21'))).to.deep.equal(['Geometry clinic']);
+      expect(listed(await history(who.instructor, '?from=2027-02-20&to=2027-02-20'))).to.deep.equal([]);
+      expect(rowOf(await history(who.instructor, '?from=2027-02-21&to=2027-02-21'), 'Geometry clinic')).to.contain('Sun 21 Feb 2027, 04:00–05:00 (Pacific/Auckland)');
+    } finally {
+      await db().update(schema.users).set({ timeZone: null }).where(eq(schema.users.sub, 'inst-1'));
+    }
+  });
+
   it('When a filter date is not a date, ends before it starts, or the topic is unknown, then 422 says what to fix and nothing is listed', async () => {
     for (const [query, message] of [
       ['?from=2027-02-31', 'Enter a date as year-month-day, for example 2027-03-01.'],
