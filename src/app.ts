@@ -28,6 +28,7 @@ import { assistantRoutes } from './routes/assistant.js';
 import { requireLaunch } from './routes/auth.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { courseRoutes } from './routes/course.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { demoRoutes } from './routes/demo.js';
 import { feedRoutes } from './routes/feed.js';
 import { errorHandler, formBodiesOnly, notFound } from './routes/http.js';
@@ -173,6 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // The end of a session (feedback, End meeting, rating): before the session routes too.
   app.use(wrapupRoutes(services));
   app.use(roomRoutes(services, streams));
+  app.use(dashboardRoutes(services));
   app.use(sessionRoutes(services, limiter));
   app.use(calendarRoutes(services));
   app.use(adminRoutes(services));

@@ -11,6 +11,7 @@ import type { Clock } from './lib/clock.js';
 import { createBus, type LiveBus } from './live/bus.js';
 import { createRoomService } from './meetings/room.js';
 import { createWrapupService } from './meetings/wrapup.js';
+import { createDashboardService } from './meetings/dashboard-service.js';
 import { createLinks } from './notifications/links.js';
 import { createNotificationsService } from './notifications/service.js';
 import { createSchedulingService } from './scheduling/service.js';
@@ -37,6 +38,7 @@ export function createServices({ config, db, clock, live = { bus: createBus() } 
     rooms,
     // The end of a session: its room's stream tells everyone there that the meeting ended.
     wrapup: createWrapupService({ db, clock, hooks: { meetingEnded: (occurrenceId) => rooms.publish(occurrenceId, { kind: 'ended' }) } }),
+    meetings: createDashboardService({ db, clock }),
   };
 }
 

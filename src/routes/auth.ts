@@ -90,6 +90,6 @@ export function homePathFor(launch: Pick<LaunchSession, 'role' | 'courseId'>): s
     case 'instructor':
       return `/c/${launch.courseId}/portal`;
     default:
-      return `/c/${launch.courseId}/sessions`;
+      return `/c/${launch.courseId}/dashboard`;
   }
 }

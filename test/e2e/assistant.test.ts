@@ -7,7 +7,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { availabilityHours, memberships, users } from '../../src/db/schema.js';
 import { fixedClock } from '../support/app.js';
-import { expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
+import { expectNoAxeViolations, launchFromDemo, openMySessions, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
 const TUTOR = 'Maya Chen';
 const STUDENT = 'Priya Natarajan';
@@ -58,6 +58,7 @@ describe('Scheduling assistant in a browser', () => {
     watched = await openPage(env.browser, { viewport: { width, height: 800 } });
     page = watched.page;
     await launchFromDemo(page, env.app.baseUrl, 'tutor', TUTOR);
+    await openMySessions(page);
     await page.getByRole('link', { name: 'Add sessions' }).click();
     await page.getByRole('heading', { level: 1, name: 'Add sessions' }).waitFor();
     await page.getByLabel('Session name').fill('Genetics review');

@@ -6,7 +6,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { availabilityHours, memberships, users } from '../../src/db/schema.js';
 import { fixedClock } from '../support/app.js';
-import { expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
+import { expectNoAxeViolations, launchFromDemo, openMySessions, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
 const TUTOR = 'Maya Chen';
 const STUDENT = 'Priya Natarajan';
@@ -53,6 +53,7 @@ describe('Sessions calendar in a browser', () => {
 
   it('When a tutor schedules a weekly session, then the month shows it on Tuesdays and Thursdays at 16:00, and Next, Previous, Today, Week and List work with htmx', async () => {
     await launchFromDemo(page, env.app.baseUrl, 'tutor', TUTOR);
+    await openMySessions(page);
     expect(await heading().innerText()).to.equal('March 2027');
     expect(await calendar().innerText()).to.contain('No sessions in this month.');
 
@@ -128,6 +129,7 @@ describe('Sessions calendar in a browser', () => {
 
   it('When a keyboard user presses Enter on Next, then the next month loads and focus moves to its heading', async () => {
     await launchFromDemo(page, env.app.baseUrl, 'tutor', TUTOR);
+    await openMySessions(page);
     await calendar().getByRole('link', { name: 'Next month' }).focus();
     await page.keyboard.press('Enter');
     await heading().filter({ hasText: /^April 2027$/ }).waitFor();
@@ -145,6 +147,7 @@ describe('Sessions calendar in a browser', () => {
       await env.app.built.services.scheduling.addSessions({ userId: tutor!.id }, { name: `Lab clinic ${i + 1}`, courseId: membership!.courseId, startDate: '2027-04-20', startTime, zone: 'America/New_York', lengthValue: '45', lengthUnit: 'minutes', repeat: 'none', tutorIds: tutor!.id, invitedOnly: 'on' });
     }
     await launchFromDemo(page, env.app.baseUrl, 'tutor', TUTOR);
+    await openMySessions(page);
     await navigate('Next month', 'April 2027');
     expect(await entriesOf('Tuesday 20 April 2027')).to.deep.equal(['09:00 Lab clinic 1', '10:00 Lab clinic 2', '11:00 Lab clinic 3']);
     const more = cell('Tuesday 20 April 2027').getByRole('link', { name: '+2 more sessions on Tuesday 20 April 2027' });
@@ -159,6 +162,7 @@ describe('Sessions calendar in a browser', () => {
 
   it('When the invited student opens My sessions, then they see the session in Berlin time on the month, week and list views', async () => {
     await launchFromDemo(page, env.app.baseUrl, 'student', STUDENT);
+    await openMySessions(page);
     expect(await calendar().locator('.calendar-zone').innerText()).to.equal('Times in Europe/Berlin');
     expect(await page.getByRole('link', { name: 'Add sessions' }).count(), 'students do not schedule').to.equal(0);
     // 16:00 New York is 22:00 in Berlin, then 21:00 between New York's change (14 March) and Berlin's (28 March).
@@ -182,6 +186,7 @@ describe('Sessions calendar in a browser', () => {
   it('When the student uses a 375px-wide screen, then the month is a list of the days with sessions and nothing scrolls sideways', async () => {
     await page.setViewportSize({ width: 375, height: 740 });
     await launchFromDemo(page, env.app.baseUrl, 'student', STUDENT);
+    await openMySessions(page);
     await heading().filter({ hasText: /^March 2027$/ }).waitFor();
     const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
     expect(scrollWidth, `page is ${scrollWidth}px wide in a ${innerWidth}px viewport`).to.be.at.most(innerWidth);

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { sessionSeries } from '../../src/db/schema.js';
 import { fixedClock } from '../support/app.js';
-import { expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
+import { expectNoAxeViolations, launchFromDemo, openMySessions, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
 
 describe('Conflict alerts in a browser', () => {
@@ -30,6 +30,7 @@ describe('Conflict alerts in a browser', () => {
 
   it('When a tutor picks a time Diego and Priya can’t make, then the alert names them as the form changes, Save asks for confirmation, and the ticked box saves', async () => {
     await launchFromDemo(page, env.app.baseUrl, 'tutor', 'Maya Chen');
+    await openMySessions(page);
     await page.getByRole('link', { name: 'Add sessions' }).click();
     await page.getByRole('heading', { level: 1, name: 'Add sessions' }).waitFor();
     await alert().getByText('checks here whether everyone invited can make it').waitFor();

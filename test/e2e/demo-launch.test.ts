@@ -60,21 +60,24 @@ describe('Demo launch in a browser', () => {
     expectNoProblems();
   });
 
-  it('When a student launches from the demo form, then they land on My sessions with their name and role, and the token is gone from the address bar', async () => {
+  it('When a student launches from the demo form, then they land on their Dashboard with their name and role, and the token is gone from the address bar', async () => {
     await launchFromDemo(page, env.app.baseUrl, 'student', STUDENT);
 
-    expect(new URL(page.url()).pathname).to.match(/^\/c\/[^/]+\/sessions$/);
+    expect(new URL(page.url()).pathname).to.match(/^\/c\/[^/]+\/dashboard$/);
     expectTokenNotInAddressBar();
-    expect(await page.title()).to.equal('My sessions · TutorKit');
-    expect(await h1().textContent()).to.equal('My sessions');
+    expect(await page.title()).to.equal('Dashboard · TutorKit');
+    expect(await h1().textContent()).to.equal('Dashboard');
     expect(await header().locator('.who-name').textContent()).to.equal(STUDENT);
     expect(await header().locator('.who-role').textContent()).to.equal('Student');
     expect(await header().locator('.who-course').textContent()).to.equal(COURSE);
-    expect(await header().getByRole('link', { name: 'My sessions' }).getAttribute('aria-current')).to.equal('page');
+    expect(await header().getByRole('link', { name: 'Dashboard' }).getAttribute('aria-current')).to.equal('page');
     expect(await header().getByRole('link', { name: 'Client portal' }).count(), 'students have no Client portal link').to.equal(0);
-    expect(await page.locator('main').innerText()).to.contain('No sessions in this month.');
+    for (const section of ['Active sessions', 'Upcoming sessions']) {
+      expect(await page.getByRole('region', { name: section }).isVisible(), `${section} section`).to.equal(true);
+    }
+    expect(await page.getByRole('link', { name: 'View meeting history' }).isVisible()).to.equal(true);
 
-    await screenshot(page, 'student-sessions');
+    await screenshot(page, 'student-dashboard');
     await expectNoAxeViolations(page);
     expectNoProblems();
   });
@@ -128,7 +131,7 @@ describe('Demo launch in a browser', () => {
     // The reloaded URL has no token, so the server answers 401 and public/js/app.js retries once
     // with the token this tab kept in sessionStorage.
     await page.reload();
-    await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
     await page.waitForLoadState('load');
 
     expect(new URL(page.url()).pathname).to.equal(path);
@@ -136,7 +139,7 @@ describe('Demo launch in a browser', () => {
     expect(await header().locator('.who-name').textContent()).to.equal(STUDENT);
     expect(await header().locator('.who-role').textContent()).to.equal('Student');
     expect(await page.locator('main').innerText()).to.not.contain('session has ended');
-    await screenshot(page, 'student-sessions-reloaded');
+    await screenshot(page, 'student-dashboard-reloaded');
     expectNoProblems(unexpectedProblems(watched.problems));
   });
 
@@ -158,11 +161,11 @@ describe('Demo launch in a browser', () => {
   it('When a student uses a 375px-wide screen, then the page does not scroll sideways', async () => {
     await page.setViewportSize({ width: 375, height: 700 });
     await launchFromDemo(page, env.app.baseUrl, 'student', STUDENT);
-    await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
 
     const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
     expect(scrollWidth, `page is ${scrollWidth}px wide in a ${innerWidth}px viewport`).to.be.at.most(innerWidth);
-    await screenshot(page, 'student-sessions-375');
+    await screenshot(page, 'student-dashboard-375');
     await expectNoAxeViolations(page);
     expectNoProblems();
   });
@@ -217,10 +220,10 @@ describe('Demo launch in a browser', () => {
   it('When a person reloads their role page twice, then they still see it', async () => {
     await launchFromDemo(page, env.app.baseUrl, 'student', STUDENT);
     await page.reload();
-    await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
     await page.reload();
     await page.waitForLoadState('load');
-    await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor({ timeout: 5000 });
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor({ timeout: 5000 });
     expect(new URL(page.url()).search).to.equal('');
   });
 

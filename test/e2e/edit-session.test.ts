@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { availabilityHours, users } from '../../src/db/schema.js';
 import { DateTime } from 'luxon';
 import type { Locator, Page } from 'playwright-core';
-import { type DemoRole, expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
+import { type DemoRole, expectNoAxeViolations, launchFromDemo, openMySessions, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
 const TUTOR = 'Maya Chen';
 const STUDENT = 'Priya Natarajan';
@@ -71,6 +71,7 @@ describe('Editing and cancelling one session of a series in a browser', () => {
     watched = await openPage(env.browser, { viewport: { width: 1280, height: 800 }, timezoneId: zone, locale: 'en-GB' });
     page = watched.page;
     await launchFromDemo(page, env.app.baseUrl, role, person);
+    if (role !== 'instructor') await openMySessions(page);
     await calendar()
       .locator('.calendar-zone')
       .filter({ hasText: new RegExp(`^Times in ${zone.replace(/_/g, ' ')}$`) })

@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { availabilityHours, occurrences, sessionSeries, users } from '../../src/db/schema.js';
-import { expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
+import { expectNoAxeViolations, launchFromDemo, openMySessions, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
 const TUTOR = 'Maya Chen';
 const STUDENT = 'Priya Natarajan';
@@ -46,6 +46,7 @@ describe('Email in a browser: reminders, calendar feed, dev mailbox, delivery lo
   async function launchTutor(): Promise<void> {
     await open();
     await launchFromDemo(page, env.app.baseUrl, 'tutor', TUTOR);
+    await openMySessions(page);
     await page.locator('.calendar-zone').waitFor();
     await page.waitForFunction(() => !document.getElementById('zone-probe'));
   }

@@ -16,7 +16,7 @@ const INSTRUCTOR = people.instructor();
 const NEW_WINDOW = 'Open TutorKit in a new window';
 const REFUSAL = /^(This launch could not be verified|This launch was already used)$/;
 /** Every page a launch can end on (so a wrong outcome fails at once, not by a timeout). */
-const OUTCOME = /^(My sessions|Client portal|This launch could not be verified|This launch was already used|Open TutorKit in a new window)$/;
+const OUTCOME = /^(Dashboard|Client portal|This launch could not be verified|This launch was already used|Open TutorKit in a new window)$/;
 const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/g;
 
 describe('Framed launch with third-party cookies blocked', () => {
@@ -139,11 +139,11 @@ describe('Framed launch with third-party cookies blocked', () => {
     }
   });
 
-  it('When the platform offers storage, then a student lands on My sessions in the frame and the state went through the platform', async () => {
+  it('When the platform offers storage, then a student lands on their Dashboard in the frame and the state went through the platform', async () => {
     await open('blocked');
     await openCourse({ user: STUDENT, storage: true });
 
-    expect(await landsOn()).to.equal('My sessions');
+    expect(await landsOn()).to.equal('Dashboard');
     expect(await frame().locator('header.site-header .who-name').textContent()).to.equal(STUDENT.name);
     expectNoTokenIn(toolFrameHandle(page).url());
 
@@ -159,7 +159,7 @@ describe('Framed launch with third-party cookies blocked', () => {
     const read = storage.messages.filter((m) => m.subject === 'lti.get_data').map((m) => m.key);
     for (const key of read) expect(keys, 'TutorKit reads back only keys it stored').to.include(key);
 
-    await screenshot(page, 'framed-student-sessions');
+    await screenshot(page, 'framed-student-dashboard');
     expectNoProblems();
   });
 
@@ -191,33 +191,33 @@ describe('Framed launch with third-party cookies blocked', () => {
     await open('blocked');
     await openCourse({ user: STUDENT, storage: true, storageFrame: true });
 
-    expect(await landsOn()).to.equal('My sessions');
+    expect(await landsOn()).to.equal('Dashboard');
     const storage = await readPlatformStorage(page);
     expect(Object.keys(storage.stored[new URL(app.baseUrl).origin] ?? {})).to.have.length.greaterThan(0);
     await expectNoAxeViolations(page.frame({ name: 'tool' })!);
     expectNoProblems();
   });
 
-  it('When the platform offers no storage, then the frame offers a new window, and the launch there lands on My sessions', async () => {
+  it('When the platform offers no storage, then the frame offers a new window, and the launch there lands on the Dashboard', async () => {
     const { context } = await open('blocked');
     await openCourse({ user: STUDENT, storage: false });
 
     // The contract says a button; a link that opens a new window is as good.
     const opener = frame().getByRole('button', { name: NEW_WINDOW }).or(frame().getByRole('link', { name: NEW_WINDOW }));
     await opener.waitFor({ timeout: 20_000 });
-    expect(await frame().getByRole('heading', { name: 'My sessions' }).count(), 'no role page in the frame').to.equal(0);
+    expect(await frame().getByRole('heading', { name: 'Dashboard' }).count(), 'no role page in the frame').to.equal(0);
     await screenshot(page, 'framed-new-window-offer');
     await expectNoAxeViolations(page.frame({ name: 'tool' })!);
 
     const [popup] = await Promise.all([context.waitForEvent('page'), opener.click()]);
-    expect(await landsOn(popup)).to.equal('My sessions');
+    expect(await landsOn(popup)).to.equal('Dashboard');
     expect(await popup.locator('header.site-header .who-name').textContent()).to.equal(STUDENT.name);
     expectNoTokenIn(popup.url());
     expect(new URL(popup.url()).origin, 'the new window is TutorKit itself').to.equal(new URL(app.baseUrl).origin);
     await screenshot(popup, 'framed-new-window-popup');
 
     await frame().getByRole('status').filter({ hasText: /new window/i }).waitFor();
-    expect(await frame().getByRole('heading', { name: 'My sessions' }).count(), 'the frame does not show the role page').to.equal(0);
+    expect(await frame().getByRole('heading', { name: 'Dashboard' }).count(), 'the frame does not show the role page').to.equal(0);
     await screenshot(page, 'framed-new-window-opened');
     expectNoProblems();
   });
@@ -248,12 +248,12 @@ describe('Framed launch with third-party cookies blocked', () => {
   it('When an id_token and state that already launched are posted again in the frame, then the replay is refused', async () => {
     await open('blocked');
     const courseUrl = await openCourse({ user: STUDENT, storage: true });
-    expect(await landsOn()).to.equal('My sessions');
+    expect(await landsOn()).to.equal('Dashboard');
     expect(sim.authorizations(courseUrl), 'one authorization').to.have.length(1);
 
     // The platform still holds the stored state, so only the used id_token/nonce can give it away.
     await navigateFrame(sim.replayUrl(courseUrl));
-    await frame().getByRole('heading', { level: 1, name: 'My sessions' }).waitFor({ state: 'detached' });
+    await frame().getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor({ state: 'detached' });
     await expectRefusedInFrame(REFUSAL);
     await screenshot(page, 'framed-refused-replay');
   });
@@ -262,10 +262,10 @@ describe('Framed launch with third-party cookies blocked', () => {
     const attackerCourse = await startAttackerLaunch(true);
     await open('blocked');
     await openCourse({ user: STUDENT, storage: true });
-    expect(await landsOn()).to.equal('My sessions');
+    expect(await landsOn()).to.equal('Dashboard');
 
     await navigateFrame(sim.replayUrl(attackerCourse));
-    await frame().getByRole('heading', { level: 1, name: 'My sessions' }).waitFor({ state: 'detached' });
+    await frame().getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor({ state: 'detached' });
     await expectRefusedInFrame(/^This launch could not be verified$/);
     expect(await frame().getByText(ATTACKER.name).count(), 'the attacker\'s name').to.equal(0);
   });
@@ -288,12 +288,12 @@ describe('Framed launch with third-party cookies blocked', () => {
     await expectNoAxeViolations(page);
   });
 
-  it('When a launch runs in the top window, then it lands on My sessions with no token in the address bar, and its replay is refused', async () => {
+  it('When a launch runs in the top window, then it lands on the Dashboard with no token in the address bar, and its replay is refused', async () => {
     await open('allowed');
     const courseUrl = sim.prepareBrowserLaunch(app.tool, { user: STUDENT, storage: false });
     await page.goto(sim.topLevelLaunchUrl(courseUrl));
 
-    expect(await landsOn(page)).to.equal('My sessions');
+    expect(await landsOn(page)).to.equal('Dashboard');
     expect(await page.locator('header.site-header .who-name').textContent()).to.equal(STUDENT.name);
     expect(new URL(page.url()).origin).to.equal(new URL(app.baseUrl).origin);
     expectNoTokenIn(page.url());

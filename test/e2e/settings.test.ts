@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
 import { availabilityExceptions, availabilityHours, users } from '../../src/db/schema.js';
-import { expectNoAxeViolations, launchFromDemo, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
+import { expectNoAxeViolations, launchFromDemo, openMySessions, openPage, screenshot, unexpectedProblems, useDemoApp, type WatchedPage } from './support.js';
 
 const TUTOR = 'Maya Chen';
 const ZONE = 'Europe/Berlin';
@@ -31,6 +31,7 @@ describe('Edit settings: time zone, availability and meeting URL in a browser', 
     watched = await openPage(env.browser, { viewport: { width, height: 900 }, timezoneId: 'America/New_York', locale: 'en-GB' });
     page = watched.page;
     await launchFromDemo(page, env.app.baseUrl, 'tutor', TUTOR);
+    await openMySessions(page);
     // On the first visit the page stores the browser's zone, then loads itself again.
     await page.locator('.calendar-zone').waitFor();
     await page.waitForFunction(() => !document.getElementById('zone-probe'));

@@ -133,6 +133,13 @@ export async function launchFromDemo(page: Page, baseUrl: string, role: DemoRole
   await page.getByRole('button', { name: `Launch as ${role}` }).click();
   // The launch page loads the role home into itself; the header shows the person once it has.
   await page.locator('header.site-header .who-name').waitFor();
-  await page.waitForURL((url) => /^\/(c\/[^/]+\/(sessions|portal)|admin\/settings)$/.test(url.pathname));
+  await page.waitForURL((url) => /^\/(c\/[^/]+\/(dashboard|portal)|admin\/settings)$/.test(url.pathname));
+}
+
+/** From the page a launch landed on (tutors and students land on their Dashboard), the Sessions calendar: "My sessions" in the menu. */
+export async function openMySessions(page: Page): Promise<void> {
+  await page.locator('header.site-header').getByRole('link', { name: 'My sessions' }).click();
+  await page.waitForURL((url) => /^\/c\/[^/]+\/sessions$/.test(url.pathname));
+  await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
 }
 

@@ -28,8 +28,8 @@ describe('Demo LMS', () => {
 
   for (const [sub, name, heading] of [
     ['demo-instructor-1', 'Amara Okafor', 'Client portal'],
-    ['demo-tutor-2', 'Diego Ramírez', 'My sessions'],
-    ['demo-student-3', 'Sofia Rossi', 'My sessions'],
+    ['demo-tutor-2', 'Diego Ramírez', 'Dashboard'],
+    ['demo-student-3', 'Sofia Rossi', 'Dashboard'],
   ] as const) {
     it(`When a newcomer launches as ${name}, then a real OIDC launch lands on "${heading}"`, async () => {
       const jar = new CookieJar();

@@ -12,8 +12,8 @@ describe('LTI launch', () => {
 
   const homes = [
     { who: 'instructor', user: people.instructor, path: /^\/c\/[^/]+\/portal$/, h1: 'Client portal', role: 'Instructor' },
-    { who: 'tutor', user: people.tutor, path: /^\/c\/[^/]+\/sessions$/, h1: 'My sessions', role: 'Tutor' },
-    { who: 'student', user: people.student, path: /^\/c\/[^/]+\/sessions$/, h1: 'My sessions', role: 'Student' },
+    { who: 'tutor', user: people.tutor, path: /^\/c\/[^/]+\/dashboard$/, h1: 'Dashboard', role: 'Tutor' },
+    { who: 'student', user: people.student, path: /^\/c\/[^/]+\/dashboard$/, h1: 'Dashboard', role: 'Student' },
     { who: 'admin', user: people.admin, path: /^\/admin\/settings$/, h1: 'Site settings', role: 'Administrator' },
   ] as const;
 
@@ -50,7 +50,7 @@ describe('LTI launch', () => {
     const before = await countRows(lms.app.database.db);
     const again = await launchAs({ user: { ...user, name: 'Priya N. Rao', roles: [ROLES.mentor] } });
     expect(await countRows(lms.app.database.db)).to.deep.equal(before);
-    expect(again.path).to.match(/\/sessions$/);
+    expect(again.path).to.match(/\/dashboard$/);
     const [stored] = await lms.app.database.db.select().from(users).where(eq(users.sub, 'stu-relaunch'));
     expect(stored!.name).to.equal('Priya N. Rao');
     const [membership] = await lms.app.database.db.select().from(memberships).where(eq(memberships.userId, stored!.id));

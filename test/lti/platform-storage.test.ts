@@ -70,10 +70,10 @@ describe('LTI platform storage (no cookies in the LMS frame)', () => {
     const res = await confirm(state, { 'Sec-Fetch-Site': 'same-origin', Origin: lms.app.baseUrl });
     const page = readLaunchPage(await res.text());
     expect(res.status).to.equal(200);
-    expect(page?.home).to.match(/\/sessions$/);
+    expect(page?.home).to.match(/\/dashboard$/);
     expect((await countRows(lms.app.database.db)).users).to.equal(baseline.users + 1);
     const home = await htmx(lms.app, page!, page!.home);
-    expect(h1Of(await home.text())).to.equal('My sessions');
+    expect(h1Of(await home.text())).to.equal('Dashboard');
     const again = await confirm(state, { 'Sec-Fetch-Site': 'same-origin' });
     expect(again.status).to.equal(401);
     expect(h1Of(await again.text())).to.equal('This launch could not be verified');

@@ -184,7 +184,7 @@ describe('LTI launch rejections', () => {
     const form = await sim.authorize(new URL(toAuth.headers.get('location')!), { user: { ...people.student(), sub: 'new-window-student' } });
     const landed = await sim.postLaunch(app.tool, { id_token: form.idToken, state: form.state }, jar);
     expect(landed.status).to.equal(200);
-    expect(readLaunchPage(landed.body)?.home).to.match(/\/sessions$/);
+    expect(readLaunchPage(landed.body)?.home).to.match(/\/dashboard$/);
     baseline = await countRows(app.database.db);
   });
 

@@ -99,6 +99,12 @@ const MATRIX: Record<RouteKey, Call> = {
   'POST /c/:courseId/sessions/:occurrenceId/room/chat': { allowed: EVERYONE, target: 'room-chat-form', fields: { message: 'Hello, room' } },
   // Students who attended may read it too; the matrix's student did not attend.
   'GET /c/:courseId/sessions/:occurrenceId/transcript': { allowed: STAFF.concat('tutor'), page: true },
+  'GET /c/:courseId/dashboard': { allowed: EVERYONE, page: true },
+  // Invitees answer (the tutor runs course A's series); any student, as the series is open to the course.
+  'POST /c/:courseId/sessions/:occurrenceId/rsvp': { allowed: ['tutor', 'student'], fields: { response: 'going' } },
+  'GET /c/:courseId/history': { allowed: EVERYONE, page: true },
+  // The student attended the first session (see the set-up); a student who did not would get 403.
+  'GET /c/:courseId/history/:occurrenceId': { allowed: EVERYONE, page: true },
   'GET /admin/settings': { allowed: ['admin'], page: 'Registered LMS platforms' },
   'GET /admin/deliveries': { allowed: ['admin'], page: 'Email delivery log' },
 };
@@ -128,6 +134,8 @@ describe('Authorization', () => {
       { ...ran, userId: setUp.a.tutorId, role: 'tutor', firstJoinedAt: new Date('2027-03-01T10:00:00Z'), lastSeenAt: new Date('2027-03-01T11:00:00Z') },
       { ...ran, userId: setUp.studentId, role: 'student', firstJoinedAt: new Date('2027-03-01T10:00:00Z'), lastSeenAt: new Date('2027-03-01T11:00:00Z') },
     ]);
+    const joined = new Date('2027-03-09T21:00:00Z');
+    await db().insert(schema.attendance).values({ occurrenceId: setUp.a.occurrences[0]!, userId: await idOf('stu-1'), courseId: setUp.a.id, role: 'student', firstJoinedAt: joined, lastSeenAt: joined });
     const tag = await htmx(app, inCourseA.instructor, `/c/${setUp.a.id}/tags/topic`, { method: 'POST', fields: { name: 'Algebra' }, target: 'tags-topic' });
     expect(tag.status).to.equal(200);
     setUp.tagId = (await db().select({ id: schema.tags.id }).from(schema.tags))[0]!.id;
