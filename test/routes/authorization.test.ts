@@ -97,8 +97,8 @@ const MATRIX: Record<RouteKey, Call> = {
   // Instructors pass the role check (they may tutor) but are refused unless invited as the session's tutors.
   'POST /c/:courseId/sessions/:occurrenceId/room/start': { allowed: ['tutor'], fields: {} },
   'POST /c/:courseId/sessions/:occurrenceId/room/chat': { allowed: EVERYONE, target: 'room-chat-form', fields: { message: 'Hello, room' } },
-  // Students who attended may read it too; the matrix's student did not attend.
-  'GET /c/:courseId/sessions/:occurrenceId/transcript': { allowed: STAFF.concat('tutor'), page: true },
+  // Students who attended may read it too; the matrix's student did not attend this one (they attended the first).
+  'GET /c/:courseId/sessions/:occurrenceId/transcript': { allowed: STAFF.concat('tutor'), page: true, occurrence: () => 1 },
   'GET /c/:courseId/dashboard': { allowed: EVERYONE, page: true },
   // Invitees answer (the tutor runs course A's series); any student, as the series is open to the course.
   'POST /c/:courseId/sessions/:occurrenceId/rsvp': { allowed: ['tutor', 'student'], fields: { response: 'going' } },
