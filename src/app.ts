@@ -94,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     log,
     ltiKey: config.ltiKey,
     baseUrl: config.baseUrl,
+    roleRules: services.courses.roleRulesFor,
     handlers: createLaunchHandlers({ services, tokens, clock, frames, launchUrl: urls.launchUrl, renderStandalone: standaloneRenderer(app) }),
   });
   const registerPlatform: BuiltApp['registerPlatform'] = async (input) => {

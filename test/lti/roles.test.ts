@@ -66,7 +66,7 @@ describe('mapRoles', () => {
 
   for (const c of cases) {
     it(`When ${c.when}, then the course role is ${c.courseRole ?? 'none'}${c.isAdmin ? ' and the person is a site admin' : ''}`, () => {
-      expect(mapRoles(c.roles)).to.deep.equal({ courseRole: c.courseRole, isAdmin: c.isAdmin });
+      expect(mapRoles(c.roles)).to.deep.equal({ courseRole: c.courseRole, isAdmin: c.isAdmin, source: 'lms' });
     });
   }
 });
