@@ -36,7 +36,9 @@ import { openRoutes } from './routes/open.js';
 import { publicRoutes } from './routes/public.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { settingsRoutes } from './routes/settings.js';
+import { sitePeopleRoutes } from './routes/site-people.js';
 import { tagRoutes } from './routes/tags.js';
+import { tutorRoutes } from './routes/tutors.js';
 import { createServices, type Services } from './services.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
@@ -151,6 +153,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.use(assistantRoutes(services, limiter));
   app.use(sessionRoutes(services, limiter));
   app.use(calendarRoutes(services));
+  app.use(tutorRoutes(services));
+  app.use(sitePeopleRoutes(services));
   app.use(adminRoutes(services));
   app.use(notFound);
   app.use(errorHandler(log));
