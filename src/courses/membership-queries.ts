@@ -21,7 +21,7 @@ export interface MembershipState {
 }
 
 const activeDesignations = sql<DesignationKind[]>`coalesce((select array_agg(d.kind::text order by d.kind) from ${tutorDesignations} d
-  where d.course_id = ${memberships.courseId} and d.user_id = ${memberships.userId} and d.ended_at is null), '{}')`;
+  where d.course_id = memberships.course_id and d.user_id = memberships.user_id and d.ended_at is null), '{}')`;
 
 /** A membership as it stands, with the person's active designations in the course (one query: the launch reads it). */
 export async function findMembershipState(db: Db, courseId: string, userId: string): Promise<MembershipState | undefined> {

@@ -28,7 +28,7 @@ export async function findCourseAccess(db: Db, userId: string, courseId: string)
       isAdmin: users.isAdmin,
       coursePlatformId: sql<string | null>`(select ${courses.platformId} from ${courses} where ${courses.id} = ${courseId})`,
       courseTitle: sql<string | null>`(select ${courses.title} from ${courses} where ${courses.id} = ${courseId})`,
-      role: sql<Role | null>`(select m.role from ${memberships} m where m.course_id = ${courseId} and m.user_id = ${users.id} and m.ended_at is null)`,
+      role: sql<Role | null>`(select m.role from ${memberships} m where m.course_id = ${courseId} and m.user_id = users.id and m.ended_at is null)`,
     })
     .from(users)
     .where(eq(users.id, userId));
@@ -55,7 +55,7 @@ const personColumns = {
   lmsRole: memberships.lmsRole,
   ltiRoles: memberships.ltiRoles,
   designations: sql<DesignationKind[]>`coalesce((select array_agg(d.kind::text order by d.kind) from ${tutorDesignations} d
-    where d.course_id = ${memberships.courseId} and d.user_id = ${memberships.userId} and d.ended_at is null), '{}')`,
+    where d.course_id = memberships.course_id and d.user_id = memberships.user_id and d.ended_at is null), '{}')`,
 };
 
 /** A course's current members, by name, optionally only its tutors, matching a search of name or email. */
@@ -85,8 +85,8 @@ export async function findCoursePerson(db: Db, courseId: string, userId: string)
   return rows[0];
 }
 
-const tutorCount = sql<number>`(select count(*)::int from ${memberships} m where m.course_id = ${courses.id} and m.role = 'tutor' and m.ended_at is null)`;
-const peopleCount = sql<number>`(select count(*)::int from ${memberships} m where m.course_id = ${courses.id} and m.ended_at is null)`;
+const tutorCount = sql<number>`(select count(*)::int from ${memberships} m where m.course_id = courses.id and m.role = 'tutor' and m.ended_at is null)`;
+const peopleCount = sql<number>`(select count(*)::int from ${memberships} m where m.course_id = courses.id and m.ended_at is null)`;
 
 /** A site's communities (courses) by title, with how many tutors and people each has. */
 export async function listSiteCourses(db: Db, platformId: string, search: string, window: Window) {
@@ -109,7 +109,7 @@ export async function listAllSiteCourses(db: Db, platformId: string) {
   return db.select({ courseId: courses.id, title: courses.title, label: courses.label }).from(courses).where(eq(courses.platformId, platformId)).orderBy(sql`lower(${courses.title})`, asc(courses.id));
 }
 
-const tutorsIn = sql`exists (select 1 from ${memberships} m where m.user_id = ${users.id} and m.role = 'tutor' and m.ended_at is null)`;
+const tutorsIn = sql`exists (select 1 from ${memberships} m where m.user_id = users.id and m.role = 'tutor' and m.ended_at is null)`;
 
 /**
  * The site's tutors (a tutor of at least one community, by any path), by name, with the
@@ -124,9 +124,9 @@ export async function listSiteTutors(db: Db, platformId: string, search: string,
         name: users.name,
         email: users.email,
         tutors: sql<string[]>`coalesce((select array_agg(c.title order by lower(c.title)) from ${memberships} m join ${courses} c on c.id = m.course_id
-          where m.user_id = ${users.id} and m.role = 'tutor' and m.ended_at is null), '{}')`,
+          where m.user_id = users.id and m.role = 'tutor' and m.ended_at is null), '{}')`,
         siteCommunities: sql<string[]>`coalesce((select array_agg(c.title order by lower(c.title)) from ${tutorDesignations} d join ${courses} c on c.id = d.course_id
-          where d.user_id = ${users.id} and d.kind = 'site' and d.ended_at is null), '{}')`,
+          where d.user_id = users.id and d.kind = 'site' and d.ended_at is null), '{}')`,
       })
       .from(users)
       .where(where)
