@@ -2,8 +2,8 @@
 // Instructor and Learner), the role lasts across launches, ends when the person leaves the
 // course, and every change is in the site's role-change log.
 import { expect } from 'chai';
-import { and, eq } from 'drizzle-orm';
-import { memberships, roleChanges, tutorDesignations, users } from '../../src/db/schema.js';
+import { and, eq, inArray } from 'drizzle-orm';
+import { courses, memberships, roleChanges, tutorDesignations, users } from '../../src/db/schema.js';
 import { fixedClock, useSimulatedLms } from '../support/app.js';
 import { htmx } from '../support/htmx.js';
 import { launchAs, people, type Launched } from '../support/launch.js';
@@ -58,6 +58,28 @@ describe('Tutors page', () => {
     expect(byEmail).to.contain('Pat Peer').and.not.contain('Tutor One');
     const wildcard = textOf(await (await tutorsPage(instructor, { q: '%' }, 'people')).text());
     expect(wildcard).to.contain('No one matches “%”.');
+  });
+
+  it('When a course has many people, then the list comes a page of 25 at a time, searchable across every page', async () => {
+    const courseId = instructor.courseId;
+    const [course] = await db().select({ platformId: courses.platformId }).from(courses).where(eq(courses.id, courseId));
+    const many = await db()
+      .insert(users)
+      .values(Array.from({ length: 56 }, (_, i) => ({ platformId: course!.platformId, sub: `bulk-${i}`, name: `Bulk Learner ${String(i).padStart(2, '0')}` })))
+      .returning({ id: users.id });
+    await db().insert(memberships).values(many.map((u) => ({ courseId, userId: u.id, role: 'student' as const, lmsRole: 'student' as const, ltiRoles: [ROLES.learner] })));
+    const first = await (await tutorsPage(instructor, {}, 'people')).text();
+    expect(textOf(first)).to.contain('60 people. Showing 1–25.');
+    expect(textOf(first)).to.contain('Page 1 of 3 Next page');
+    expect(first).to.contain(`hx-get="/c/${courseId}/tutors?page=2"`);
+    const last = textOf(await (await tutorsPage(instructor, { page: '3' }, 'people')).text());
+    expect(last).to.contain('60 people. Showing 51–60.');
+    expect(last).to.contain('Bulk Learner 55').and.not.contain('Bulk Learner 00');
+    expect(textOf(await (await tutorsPage(instructor, { page: '99' }, 'people')).text()), 'past the end: the last page').to.contain('Showing 51–60.');
+    const searched = textOf(await (await tutorsPage(instructor, { q: 'Bulk Learner 5' }, 'people')).text());
+    expect(searched).to.contain('6 people match “Bulk Learner 5”. Showing 1–6.');
+    expect(textOf(await (await tutorsPage(instructor, { show: 'tutors' }, 'people')).text())).to.contain('1 tutor. Showing 1–1. Name').and.contain('Maya Chen');
+    await db().delete(users).where(inArray(users.id, many.map((u) => u.id)));
   });
 
   it('When the instructor makes a Moodle Instructor-only person a tutor, then their next launch lands on the tutor’s page, and they are in the Tutors picker and Find by tags', async () => {
