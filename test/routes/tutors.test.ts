@@ -52,7 +52,7 @@ describe('Tutors page', () => {
     const byName = await tutorsPage(instructor, { q: 'tutor one' }, 'people');
     const html = await byName.text();
     expect(html).not.to.contain('<html');
-    expect(textOf(html)).to.contain('1 person match “tutor one”');
+    expect(textOf(html)).to.contain('1 person matches “tutor one”');
     expect(textOf(html)).to.contain('Tutor One').and.not.contain('Pat Peer');
     const byEmail = textOf(await (await tutorsPage(instructor, { q: 'pat@' }, 'people')).text());
     expect(byEmail).to.contain('Pat Peer').and.not.contain('Tutor One');
