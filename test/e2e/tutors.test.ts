@@ -84,21 +84,30 @@ describe('Tutors page in a browser', () => {
     }
   });
 
-  it('When the site administrator opens Communities, Site tutors, Role mapping and Role changes, then each page reads well and has no accessibility violations', async () => {
+  it('When the site administrator chooses a site tutor’s communities and opens Communities, Site tutors, Role mapping and Role changes, then each page reads well and has no accessibility violations', async () => {
     await launchFromDemo(page, env.app.baseUrl, 'instructor', INSTRUCTOR);
-    for (const [link, heading] of [
-      ['Communities', 'Communities'],
-      ['Site tutors', 'Site tutors'],
-      ['Role mapping', 'Role mapping'],
-      ['Role changes', 'Role changes'],
-    ] as const) {
+    const toSiteSettingsLink = async (link: string) => {
       await page.locator('header.site-header').getByRole('link', { name: 'Site settings' }).click();
       await page.getByRole('heading', { level: 1, name: 'Site settings' }).waitFor();
       await page.getByRole('main').getByRole('link', { name: link, exact: true }).click();
-      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.getByRole('heading', { level: 1, name: link }).waitFor();
+    };
+
+    // A site tutor's communities: the demo site has one community, ticked and saved.
+    await toSiteSettingsLink('Site tutors');
+    await page.getByRole('link', { name: 'Choose communities for Maya Chen' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Site tutor: Maya Chen' }).waitFor();
+    await page.getByLabel('BIO 101: Introduction to Biology').check();
+    await page.getByRole('button', { name: 'Save communities' }).click();
+    await page.getByText('Maya Chen is a site tutor of BIO 101: Introduction to Biology.').waitFor();
+    await screenshot(page, 'admin-site-tutor');
+    await expectNoAxeViolations(page);
+
+    for (const link of ['Communities', 'Site tutors', 'Role mapping', 'Role changes']) {
+      await toSiteSettingsLink(link);
       await screenshot(page, `admin-${link.toLowerCase().replace(' ', '-')}`);
       await expectNoAxeViolations(page);
     }
-    expect(await page.getByRole('main').innerText()).to.contain('Made a tutor');
+    expect(await page.getByRole('main').innerText()).to.contain('Site tutor communities\tMaya Chen\tWhole site\tno communities\tBIO 101: Introduction to Biology\tAmara Okafor');
   });
 });
