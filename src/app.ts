@@ -40,8 +40,10 @@ import { publicRoutes } from './routes/public.js';
 import { roomRoutes } from './routes/room.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { settingsRoutes } from './routes/settings.js';
+import { sitePeopleRoutes } from './routes/site-people.js';
 import { tagRoutes } from './routes/tags.js';
 import { wrapupRoutes } from './routes/wrapup.js';
+import { tutorRoutes } from './routes/tutors.js';
 import { createServices, type Services } from './services.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
@@ -113,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     log,
     ltiKey: config.ltiKey,
     baseUrl: config.baseUrl,
+    roleRules: services.courses.roleRulesFor,
     handlers: createLaunchHandlers({ services, tokens, clock, frames, launchUrl: urls.launchUrl, renderStandalone: standaloneRenderer(app) }),
   });
   const registerPlatform: BuiltApp['registerPlatform'] = async (input) => {
@@ -177,6 +180,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.use(dashboardRoutes(services));
   app.use(sessionRoutes(services, limiter));
   app.use(calendarRoutes(services));
+  app.use(tutorRoutes(services));
+  app.use(sitePeopleRoutes(services));
   app.use(adminRoutes(services));
   app.use(notFound);
   app.use(errorHandler(log));

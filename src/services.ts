@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { defaultMailFrom } from './config.js';
 import type { Db } from './db/client.js';
 import { createAccountService } from './account/service.js';
+import { createPeopleService } from './courses/people.js';
 import { createCoursesService } from './courses/service.js';
 import type { Clock } from './lib/clock.js';
 import { createBus, type LiveBus } from './live/bus.js';
@@ -28,9 +29,12 @@ export interface ServiceDeps {
 export function createServices({ config, db, clock, live = { bus: createBus() } }: ServiceDeps) {
   const links = createLinks({ baseUrl: config.baseUrl, key: config.ltiKey, from: config.mailFrom ?? defaultMailFrom(config.baseUrl) });
   const notifications = createNotificationsService({ db, clock, links });
+  const courses = createCoursesService({ db });
   const rooms = createRoomService({ db, clock, bus: live.bus, warn: live.warn });
   return {
-    courses: createCoursesService({ db }),
+    courses,
+    // A changed role mapping is read again by the launch of this instance at once (the cache forgets it).
+    people: createPeopleService({ db, clock, onRulesChanged: courses.forgetRoleRules }),
     tags: createTagsService({ db, clock }),
     scheduling: createSchedulingService({ db, clock, hooks: notifications.schedulingHooks }),
     account: createAccountService({ db, clock, notifications }),

@@ -1,8 +1,7 @@
 // The only place the courses module touches Drizzle. Functions return flat rows.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { courses, deployments, memberships, platforms, users } from '../db/schema.js';
-import type { Role } from '../lib/session-token.js';
 
 export async function findPlatformByIssuer(db: Db, issuer: string, clientId: string) {
   const rows = await db
@@ -64,16 +63,6 @@ export async function upsertCourse(db: Db, c: { platformId: string; contextId: s
   return row!.id;
 }
 
-export async function upsertMembership(db: Db, m: { courseId: string; userId: string; role: Role; ltiRoles: string[]; at: Date }) {
-  await db
-    .insert(memberships)
-    .values({ courseId: m.courseId, userId: m.userId, role: m.role, ltiRoles: m.ltiRoles, lastLaunchAt: m.at })
-    .onConflictDoUpdate({
-      target: [memberships.courseId, memberships.userId],
-      set: { role: m.role, ltiRoles: m.ltiRoles, lastLaunchAt: m.at, updatedAt: m.at },
-    });
-}
-
 /** What the page shell shows: who you are, in which course, as what. */
 export async function findViewer(db: Db, userId: string, courseId: string) {
   const rows = await db
@@ -90,7 +79,7 @@ export async function findViewer(db: Db, userId: string, courseId: string) {
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .innerJoin(courses, eq(courses.id, memberships.courseId))
-    .where(and(eq(memberships.userId, userId), eq(memberships.courseId, courseId)));
+    .where(and(eq(memberships.userId, userId), eq(memberships.courseId, courseId), isNull(memberships.endedAt)));
   return rows[0];
 }
 
@@ -98,7 +87,7 @@ export async function countMembersByRole(db: Db, courseId: string) {
   return db
     .select({ role: memberships.role, count: sql<number>`count(*)::int` })
     .from(memberships)
-    .where(eq(memberships.courseId, courseId))
+    .where(and(eq(memberships.courseId, courseId), isNull(memberships.endedAt)))
     .groupBy(memberships.role);
 }
 

@@ -4,6 +4,9 @@ import { isKnownZone } from '../lib/time.js';
 import { AppError, ForbiddenError, ValidationError } from '../lib/errors.js';
 import type { Role } from '../lib/session-token.js';
 import * as q from './queries.js';
+import { findRoleRules } from './membership-queries.js';
+import { endMembership, recordLaunchRole } from './memberships.js';
+import { rulesOrDefaults, type RoleRules } from './role-rules.js';
 
 /** A launch after the LTI layer verified it, in our own words (no LTI claim names). */
 export interface VerifiedLaunch {
@@ -12,7 +15,10 @@ export interface VerifiedLaunch {
   deploymentId: string;
   user: { sub: string; name: string; givenName: string | null; familyName: string | null; email: string | null };
   course: { contextId: string; title: string; label: string | null };
+  /** The role the LMS roles give through the platform's mapping (a designation may still make a tutor). */
   role: Role;
+  /** `mapping` when the platform's own rules or the custom parameter gave it; absent in launches held before this existed. */
+  roleSource?: 'lms' | 'mapping';
   isAdmin: boolean;
   ltiRoles: string[];
   /** Where the LMS wants the person sent back; its origin is the LMS page that frames TutorKit. */
@@ -45,10 +51,18 @@ export async function recordLaunch(db: Db, launch: VerifiedLaunch, at: Date): Pr
     }
     const userId = await q.upsertUser(tx, { platformId: platform.id, ...launch.user, isAdmin: launch.isAdmin, at });
     const courseId = await q.upsertCourse(tx, { platformId: platform.id, ...launch.course, at });
-    await q.upsertMembership(tx, { courseId, userId, role: launch.role, ltiRoles: launch.ltiRoles, at });
+    const role = await recordLaunchRole(tx, {
+      platformId: platform.id,
+      courseId,
+      userId,
+      lmsRole: launch.role,
+      lmsRoleSource: launch.roleSource ?? 'lms',
+      ltiRoles: launch.ltiRoles,
+      at,
+    });
     const origin = originOf(launch.returnUrl);
     if (origin) await q.addFrameOrigin(tx, platform.id, origin);
-    return { userId, courseId, role: launch.role, isAdmin: launch.isAdmin };
+    return { userId, courseId, role, isAdmin: launch.isAdmin };
   });
 }
 
@@ -141,9 +155,39 @@ export async function adoptBrowserTimeZone(db: Db, userId: string, zone: unknown
   return q.setTimeZoneIfUnset(db, userId, zone);
 }
 
+/**
+ * Every launch asks for its platform's role rules, so they are kept in memory. A change made
+ * through this instance is seen at once (forget); another app instance sees it within
+ * RULES_KEPT_MS, the price of not reading the platform row once more per launch.
+ */
+const RULES_KEPT_MS = 30_000;
+
+function createRoleRulesCache(db: Db) {
+  const kept = new Map<string, { rules: RoleRules; until: number }>();
+  return {
+    get: async (issuer: string, clientId: string): Promise<RoleRules> => {
+      const key = `${issuer}\n${clientId}`;
+      const hit = kept.get(key);
+      if (hit && hit.until > Date.now()) return hit.rules;
+      const rules = rulesOrDefaults(await findRoleRules(db, { issuer, clientId }));
+      if (kept.size > 1000) kept.clear();
+      kept.set(key, { rules, until: Date.now() + RULES_KEPT_MS });
+      return rules;
+    },
+    forget: () => kept.clear(),
+  };
+}
+
 /** The courses module as the routes and the launch use it (built once by src/services.ts). */
 export function createCoursesService({ db }: { db: Db }) {
+  const rules = createRoleRulesCache(db);
   return {
+    /** The launching platform's role mapping, for the LTI layer (cached). */
+    roleRulesFor: rules.get,
+    /** After a site administrator changed a mapping. */
+    forgetRoleRules: rules.forget,
+    /** The person left the course in the LMS (roster sync calls this). */
+    endMembership: (courseId: string, userId: string, at: Date) => endMembership(db, courseId, userId, at),
     recordLaunch: (launch: VerifiedLaunch, at: Date) => recordLaunch(db, launch, at),
     findViewer: (userId: string, courseId: string) => findViewer(db, userId, courseId),
     summarizeCourse: (courseId: string) => summarizeCourse(db, courseId),

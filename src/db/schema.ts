@@ -40,6 +40,11 @@ export const platforms = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /**
+     * Which LMS roles become which TutorKit role for this platform (RoleRules in
+     * src/courses/role-rules.ts); null means the defaults of ARCHITECTURE.md.
+     */
+    roleRules: jsonb('role_rules'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('platforms_issuer_client_id_key').on(t.issuer, t.clientId)],
@@ -106,6 +111,13 @@ export const users = pgTable(
 
 export const roleEnum = pgEnum('tutorkit_role', ['admin', 'instructor', 'tutor', 'student']);
 
+/**
+ * Where a TutorKit role came from: the LMS roles by the default mapping (`lms`), the platform's
+ * own role mapping or the custom-parameter rule (`mapping`), a designation in TutorKit's Tutors
+ * page (`designated`), or a site administrator's site-tutor communities (`site`).
+ */
+export const roleSourceEnum = pgEnum('role_source', ['lms', 'mapping', 'designated', 'site']);
+
 export const memberships = pgTable(
   'memberships',
   {
@@ -115,7 +127,17 @@ export const memberships = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    /** The TutorKit role in this course, wherever it came from: what authorization and every list read. */
     role: roleEnum('role').notNull(),
+    roleSource: roleSourceEnum('role_source').notNull().default('lms'),
+    /**
+     * The role the LMS gives (the last launch's roles through the platform's mapping); null when
+     * the person is not an LMS member of the course (a site tutor only, or they left it).
+     */
+    lmsRole: roleEnum('lms_role'),
+    lmsRoleSource: roleSourceEnum('lms_role_source').notNull().default('lms'),
+    /** The person left the course (roster sync, the LMS's removal): no access, kept for history. */
+    endedAt: timestamp('ended_at', { withTimezone: true }),
     /** The LTI role URIs of the last launch, kept for support questions ("why am I a student?"). */
     ltiRoles: text('lti_roles')
       .array()
@@ -126,6 +148,60 @@ export const memberships = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.courseId, t.userId] }), index('memberships_user_idx').on(t.userId)],
+);
+
+export const designationKindEnum = pgEnum('designation_kind', ['course', 'site']);
+
+/**
+ * A person made a tutor in TutorKit, whatever the LMS says: by an instructor or administrator on a
+ * course's Tutors page (`course`), or by a site administrator choosing a site tutor's communities
+ * (`site`). Active while `ended_at` is null; a later launch with another LMS role does not end it.
+ */
+export const tutorDesignations = pgTable(
+  'tutor_designations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: designationKindEnum('kind').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    endedBy: uuid('ended_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    uniqueIndex('tutor_designations_active_key').on(t.courseId, t.userId, t.kind).where(sql`${t.endedAt} is null`),
+    index('tutor_designations_user_idx').on(t.userId),
+  ],
+);
+
+export const roleChangeKindEnum = pgEnum('role_change_kind', ['designated', 'designation_removed', 'left_course', 'site_tutor', 'mapping', 'launch']);
+
+/**
+ * Every change of who has which role: designations made and ended, people leaving a course, site
+ * tutors' communities, a platform's role mapping, and launches that changed a role. `actor_id` is
+ * null when the LMS made the change (a launch, roster sync).
+ */
+export const roleChanges = pgTable(
+  'role_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    platformId: uuid('platform_id')
+      .notNull()
+      .references(() => platforms.id, { onDelete: 'cascade' }),
+    courseId: uuid('course_id').references(() => courses.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    kind: roleChangeKindEnum('kind').notNull(),
+    fromValue: text('from_value').notNull().default(''),
+    toValue: text('to_value').notNull().default(''),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('role_changes_platform_at_idx').on(t.platformId, t.at.desc(), t.id.desc())],
 );
 
 /**

@@ -5,6 +5,7 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import * as courses from '../courses/queries.js';
+import { recordLaunchRole } from '../courses/memberships.js';
 import { registerPlatform, type PlatformRegistration } from '../courses/service.js';
 import { ValidationError } from '../lib/errors.js';
 import { seedDemoHistory } from './history.js';
@@ -163,7 +164,8 @@ async function seedDemoCourse(db: Db, platformId: string, at: Date): Promise<str
         isAdmin: false,
         at,
       });
-      await courses.upsertMembership(tx, { courseId, userId, role: person.role, ltiRoles: [LTI_ROLE_FOR[person.role]], at });
+      // As a launch would: a tutor role someone was given in TutorKit survives the next start.
+      await recordLaunchRole(tx, { platformId, courseId, userId, lmsRole: person.role, lmsRoleSource: 'lms', ltiRoles: [LTI_ROLE_FOR[person.role]], at });
       const { availability } = person;
       if (availability) {
         const ranges = availability.weekly.flatMap(({ weekdays, start, end }) => weekdays.map((weekday) => ({ weekday, start, end })));

@@ -68,6 +68,17 @@ export class SessionExpiredError extends AppError {
   }
 }
 
+/** The person's role in the course changed since their launch (made a tutor, or no longer one). */
+export class RoleChangedError extends AppError {
+  constructor() {
+    super(401, {
+      title: 'Your role in this course has changed',
+      message: 'Since you opened TutorKit, your role in this course was changed (for example you were made a tutor, or are no longer one).',
+      next: 'Go back to your course in your LMS and open TutorKit again: it opens as your new role.',
+    });
+  }
+}
+
 /** The largest form TutorKit reads: room for every invitee of a 10,000-person course by id. */
 export const FORM_LIMITS = { bytes: 1_048_576, fields: 12_000 } as const;
 

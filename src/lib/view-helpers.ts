@@ -1,8 +1,27 @@
 // The formatting views share, registered once on the app (app.locals): views decide nothing, they
 // call these. Each is plain words for people; nothing here reads data.
+import { roleNameWords } from './lti-roles.js';
 import { localTimeOf, stampUtc, zoneLabel } from './time.js';
 
 const ROLE_LABELS: Record<string, string> = { admin: 'Administrator', instructor: 'Instructor', tutor: 'Tutor', student: 'Student' };
+
+/** Where a TutorKit role came from (memberships.role_source), as the Tutors page says it. */
+const ROLE_SOURCE_LABELS: Record<string, string> = {
+  lms: 'from the LMS role',
+  mapping: 'by the site’s role mapping',
+  designated: 'made a tutor in TutorKit',
+  site: 'site tutor',
+};
+
+/** What the role-change log calls each kind of change. */
+const ROLE_CHANGE_LABELS: Record<string, string> = {
+  designated: 'Made a tutor',
+  designation_removed: 'Tutor role taken back',
+  left_course: 'Left the course',
+  site_tutor: 'Site tutor communities',
+  mapping: 'Role mapping',
+  launch: 'Role changed at launch',
+};
 
 const EDIT_SCOPE_LABELS: Record<string, string> = { this: 'this session only', following: 'this and the following sessions', all: 'all sessions still to come' };
 
@@ -17,6 +36,19 @@ export const viewHelpers = {
   stampUtc,
   /** "Instructor", "Tutor", ... */
   roleLabel: (role: string): string => ROLE_LABELS[role] ?? role,
+  /** "from the LMS role", "made a tutor in TutorKit", ... */
+  roleSourceLabel: (source: string): string => ROLE_SOURCE_LABELS[source] ?? source,
+  /** An LTI role's name in words: "Teaching assistant" for TeachingAssistant. */
+  ltiRoleWords: roleNameWords,
+  /** "Made a tutor", "Role mapping", ... */
+  roleChangeLabel: (kind: string): string => ROLE_CHANGE_LABELS[kind] ?? kind,
+  /** A path with a query string of the non-empty values: `withQuery('/x', { q: 'a', page: 2 })` is "/x?q=a&page=2". */
+  withQuery: (path: string, params: Record<string, string | number | null | undefined>): string => {
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) if (value !== null && value !== undefined && value !== '') query.set(name, String(value));
+    const text = query.toString();
+    return text ? `${path}?${text}` : path;
+  },
   /** "Tuesday" for TU. */
   weekdayName: (day: string): string => WEEKDAY_NAMES[day] ?? day,
   /** The sessions an edit changes, in words. */

@@ -1,4 +1,5 @@
 // Reads the id_token that ltijs verified and turns it into a VerifiedLaunch in our own words.
+import type { RoleRules } from '../courses/role-rules.js';
 import type { VerifiedLaunch } from '../courses/service.js';
 import { withoutControls } from '../lib/forms.js';
 import { launchErrors } from './errors.js';
@@ -17,18 +18,22 @@ export interface LtiToken {
     context?: { id?: string; label?: string; title?: string };
     resource?: { id?: string; title?: string };
     roles?: string[];
+    /** The LTI custom claim: parameters the LMS link was set up with (tutorkit_role=tutor). */
+    custom?: Record<string, unknown>;
     messageType?: string;
     deepLinkingSettings?: { deep_link_return_url?: string };
     launchPresentation?: { return_url?: string };
   };
 }
 
-export function toVerifiedLaunch(token: LtiToken): VerifiedLaunch {
+/** The launch in our words, its roles mapped by the platform's rules (the defaults unless given). */
+export function toVerifiedLaunch(token: LtiToken, rules?: RoleRules): VerifiedLaunch {
   const ctx = token.platformContext;
   const context = ctx?.context;
   if (!context?.id) throw launchErrors.noCourse();
   const ltiRoles = ctx?.roles ?? [];
-  const { courseRole, isAdmin } = mapRoles(ltiRoles);
+  const custom = ctx?.custom && typeof ctx.custom === 'object' ? ctx.custom : undefined;
+  const { courseRole, isAdmin, source } = mapRoles(ltiRoles, rules, custom);
   if (!courseRole && !isAdmin) throw launchErrors.unknownRole();
   const info = cleanClaims(token.userInfo ?? {});
   return {
@@ -48,6 +53,7 @@ export function toVerifiedLaunch(token: LtiToken): VerifiedLaunch {
       label: clean(context.label) || null,
     },
     role: courseRole ?? 'admin',
+    roleSource: source,
     isAdmin,
     ltiRoles,
     returnUrl: ctx?.launchPresentation?.return_url ?? null,

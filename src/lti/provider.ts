@@ -5,6 +5,7 @@ import express from 'express';
 import ltijs from 'ltijs';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
+import type { RoleRules } from '../courses/role-rules.js';
 import type { VerifiedLaunch } from '../courses/service.js';
 import { AppError } from '../lib/errors.js';
 import { toVerifiedLaunch, type LtiToken } from './claims.js';
@@ -76,6 +77,8 @@ export interface LtiOptions {
   ltiKey: string;
   baseUrl: string;
   handlers: LtiHandlers;
+  /** The launching platform's role mapping (cached by the caller: every launch asks); the defaults without it. */
+  roleRules?(issuer: string, clientId: string): Promise<RoleRules>;
 }
 
 /**
@@ -112,7 +115,7 @@ export function createLtiAdapter(options: LtiOptions): LtiAdapter {
     await activeStore.Delete('idtoken', { iss: token.iss, clientId: token.clientId, deploymentId: token.deploymentId, user: token.user });
     await activeStore.Delete('contexttoken', { contextId: token.platformContext?.contextId, user: token.user });
   };
-  installHandlers(handlers, log, forgetLaunch, db);
+  installHandlers(handlers, log, forgetLaunch, db, options.roleRules);
 
   const router = express.Router();
   router.use(htmlErrorsOnly(handlers, log));
@@ -149,14 +152,14 @@ async function completeLaunch(handlers: LtiHandlers, log: Logger, run: () => Pro
   }
 }
 
-function installHandlers(handlers: LtiHandlers, log: Logger, forget: (token: LtiToken) => Promise<void>, db: Db): void {
+function installHandlers(handlers: LtiHandlers, log: Logger, forget: (token: LtiToken) => Promise<void>, db: Db, roleRules: LtiOptions['roleRules']): void {
   const fail = (res: Response, code: string) => {
     log.warn({ ltiError: code }, 'LTI launch refused');
     handlers.sendError(res, pageForLtiError(code));
   };
   const verified = (kind: 'launch' | 'deepLink') => async (token: LtiToken, _req: Request, res: Response) => {
     try {
-      const launch = toVerifiedLaunch(token);
+      const launch = toVerifiedLaunch(token, await roleRules?.(token.iss, token.clientId));
       const check = browserCheck(res.locals.ltiBinding as LaunchBinding | undefined);
       if (kind === 'launch' && check) {
         // Nothing is recorded and no session exists until the LMS window confirms the state.

@@ -1,4 +1,7 @@
-// LTI role URIs -> TutorKit role, as decided in ARCHITECTURE.md.
+// LTI role URIs -> TutorKit role, by the launching platform's role mapping (its defaults are
+// ARCHITECTURE.md's table; a site administrator may change them, src/courses/role-rules.ts).
+import { DEFAULT_ROLE_RULES, type CourseTarget, type RoleRules } from '../courses/role-rules.js';
+import { parseLtiRole } from '../lib/lti-roles.js';
 import type { Role } from '../lib/session-token.js';
 
 export interface RoleMapping {
@@ -6,28 +9,43 @@ export interface RoleMapping {
   courseRole: Exclude<Role, 'admin'> | null;
   /** Institution or system administrator: manages TutorKit site-wide. */
   isAdmin: boolean;
+  /** `mapping` when the platform's own rules (or the custom parameter) gave another result than the defaults would. */
+  source: 'lms' | 'mapping';
 }
 
-const CONTEXT = 'http://purl.imsglobal.org/vocab/lis/v2/membership';
-const INSTITUTION = 'http://purl.imsglobal.org/vocab/lis/v2/institution/person';
-const SYSTEM = 'http://purl.imsglobal.org/vocab/lis/v2/system/person';
+/** The custom parameter (LTI custom claim) that makes everyone launching through a link a tutor. */
+export const CUSTOM_ROLE_PARAMETER = 'tutorkit_role';
 
-/** A context role, in full (`...membership#Instructor`, `...membership/Instructor#TeachingAssistant`) or the deprecated short form. */
-function contextRoleName(uri: string): string | null {
-  if (uri.startsWith(CONTEXT + '#')) return uri.slice(CONTEXT.length + 1);
-  if (uri.startsWith(CONTEXT + '/')) return uri.slice(uri.indexOf('#') + 1); // sub-role
-  if (!uri.includes(':') && !uri.includes('/')) return uri; // short form, e.g. "Learner"
-  return null;
+/**
+ * When a person holds several roles, a tutor role decides first: a teaching assistant is sent as
+ * a sub-role of Instructor, and some LMSes add Instructor itself.
+ */
+const PRECEDENCE: CourseTarget[] = ['tutor', 'instructor', 'student'];
+
+export function mapRoles(roles: readonly string[], rules: RoleRules = DEFAULT_ROLE_RULES, custom?: Record<string, unknown>): RoleMapping {
+  const { courseRole, isAdmin, byCustom } = apply(roles, rules, custom);
+  const asByDefault = rules === DEFAULT_ROLE_RULES || apply(roles, DEFAULT_ROLE_RULES, undefined).courseRole === courseRole;
+  return { courseRole, isAdmin, source: byCustom || !asByDefault ? 'mapping' : 'lms' };
 }
 
-export function mapRoles(roles: readonly string[]): RoleMapping {
-  const names = new Set(roles.map(contextRoleName).filter((n): n is string => n !== null));
-  const isAdmin = roles.some((r) => r === `${INSTITUTION}#Administrator` || r === `${SYSTEM}#Administrator` || r === `${SYSTEM}#SysAdmin`);
-  // A teaching assistant is sent as a sub-role of Instructor (and some LMSes add Instructor
-  // itself), so the sub-role decides before the plain Instructor role does.
-  let courseRole: RoleMapping['courseRole'] = null;
-  if (names.has('TeachingAssistant') || names.has('Mentor')) courseRole = 'tutor';
-  else if (names.has('Instructor') || names.has('ContentDeveloper') || names.has('Administrator')) courseRole = 'instructor';
-  else if (names.has('Learner')) courseRole = 'student';
-  return { courseRole, isAdmin };
+function apply(roles: readonly string[], rules: RoleRules, custom: Record<string, unknown> | undefined) {
+  const context = new Set<CourseTarget>();
+  const institution = new Set<CourseTarget>();
+  let isAdmin = false;
+  for (const uri of roles) {
+    const role = parseLtiRole(uri);
+    if (!role) continue;
+    if (role.scope === 'system') isAdmin ||= role.name === 'Administrator' || role.name === 'SysAdmin';
+    else if (role.scope === 'context') context.add(rules.context[role.name] ?? 'none');
+    else {
+      const target = rules.institution[role.name] ?? 'none';
+      if (target === 'admin') isAdmin = true;
+      else institution.add(target);
+    }
+  }
+  // A course role comes from the course's roles; institution roles count only when those give none.
+  const from = PRECEDENCE.some((t) => context.has(t)) ? context : institution;
+  const byRoles = PRECEDENCE.find((t) => from.has(t)) as RoleMapping['courseRole'] | undefined;
+  const byCustom = rules.customTutor && String(custom?.[CUSTOM_ROLE_PARAMETER] ?? '').trim().toLowerCase() === 'tutor';
+  return { courseRole: byCustom ? ('tutor' as const) : (byRoles ?? null), isAdmin, byCustom };
 }

@@ -1,6 +1,6 @@
 // The only place the notifications content side touches Drizzle (the outbox has its own file).
 // Functions return flat rows.
-import { and, asc, eq, gt, gte, inArray, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { SeriesRow } from '../scheduling/queries.js';
 import { courses, memberships, occurrences, outbox, pendingDestinations, rsvps, seriesInvitees, sessionSeries, users } from '../db/schema.js';
@@ -127,7 +127,7 @@ export async function findOccurrenceForMember(db: Db, occurrenceId: string, user
     .select({ occurrenceId: occurrences.id, courseId: occurrences.courseId, courseTitle: courses.title })
     .from(occurrences)
     .innerJoin(courses, eq(courses.id, occurrences.courseId))
-    .innerJoin(memberships, and(eq(memberships.courseId, occurrences.courseId), eq(memberships.userId, userId)))
+    .innerJoin(memberships, and(eq(memberships.courseId, occurrences.courseId), eq(memberships.userId, userId), isNull(memberships.endedAt)))
     .where(eq(occurrences.id, occurrenceId));
   return rows[0];
 }

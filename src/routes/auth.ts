@@ -2,7 +2,7 @@
 // (res.locals.launch, from the bearer token), as whom in this course (res.locals.viewer).
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CoursesService, Viewer } from '../courses/service.js';
-import { ForbiddenError, SessionExpiredError } from '../lib/errors.js';
+import { ForbiddenError, RoleChangedError, SessionExpiredError } from '../lib/errors.js';
 import type { LaunchSession, LaunchTokens, Role } from '../lib/session-token.js';
 
 export const TOKEN_HEADER = 'X-TutorKit-Token';
@@ -45,11 +45,17 @@ export const requireCourse: RequestHandler = (req, res, next) => {
   next();
 };
 
-/** The launching person in their course, as stored now: a removed membership ends access. */
+/**
+ * The launching person in their course, as stored now: a removed membership ends access, and so
+ * does a changed role (a tutor role given or taken back on the Tutors page): the token's role
+ * decided which routes were open, so the person opens TutorKit again to act as what they are now.
+ */
 export function loadViewer(courses: CoursesService): RequestHandler {
   return async (_req, res, next) => {
     const launch = res.locals.launch!;
-    res.locals.viewer = await courses.findViewer(launch.userId, launch.courseId);
+    const viewer = await courses.findViewer(launch.userId, launch.courseId);
+    if (viewer.role !== launch.role) return next(new RoleChangedError());
+    res.locals.viewer = viewer;
     next();
   };
 }

@@ -2,7 +2,7 @@
 // error handler after them (typed errors as pages or, for htmx, as a message in place).
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, NotFoundError, requestErrorOf, UnsupportedFormError } from '../lib/errors.js';
+import { AppError, NotFoundError, requestErrorOf, RoleChangedError, UnsupportedFormError } from '../lib/errors.js';
 import { TooManyRequestsError } from '../lib/limits.js';
 import { isHtmx, renderPage, renderView } from '../lib/respond.js';
 
@@ -38,9 +38,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (error instanceof TooManyRequestsError) res.set('Retry-After', String(error.retryAfterSeconds));
     try {
       if (isHtmx(req)) {
-        // An expired session sends the whole page to the relaunch notice; other errors show in place.
+        // An expired session (or a changed role) sends the whole page to the relaunch notice; other errors show in place.
         if (status === 401) {
-          res.set('HX-Redirect', '/expired').status(401).end();
+          res.set('HX-Redirect', error instanceof RoleChangedError ? '/role-changed' : '/expired').status(401).end();
           return;
         }
         const html = await renderView(res, 'partials/_error', { error: page });

@@ -4,7 +4,7 @@ import { canvasDeveloperKey, registrationUrls } from '../lti/registration-info.j
 import type { DemoLms } from '../demo/service.js';
 import { fullName } from '../demo/people.js';
 import { renderPage } from '../lib/respond.js';
-import { SessionExpiredError } from '../lib/errors.js';
+import { RoleChangedError, SessionExpiredError } from '../lib/errors.js';
 
 export interface Health {
   /** Throws when the database does not answer. */
@@ -38,10 +38,11 @@ export function publicRoutes(deps: { baseUrl: string; health: Health; demo: Demo
     }
   });
 
-  router.get('/expired', async (_req, res) => {
-    const error = new SessionExpiredError();
-    await renderPage(res, 'pages/error', { title: error.page.title, error: error.page }, error.status);
-  });
+  for (const [path, error] of [['/expired', new SessionExpiredError()], ['/role-changed', new RoleChangedError()]] as const) {
+    router.get(path, async (_req, res) => {
+      await renderPage(res, 'pages/error', { title: error.page.title, error: error.page }, error.status);
+    });
+  }
 
   return router;
 }

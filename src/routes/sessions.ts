@@ -21,8 +21,10 @@ export function sessionRoutes(services: Services, limiter: WorkLimiter): Router 
   // before anything else of the request touches the database.
   const expensive = limiter.middleware((res) => res.locals.launch?.userId);
 
-  router.get('/c/:courseId/sessions/new', ...schedulers, async (_req, res) => {
-    await renderForm(res, await scheduling.sessionForm(viewerOf(res)));
+  // With a Community in the query (the form's list changed), the form for that community's people.
+  router.get('/c/:courseId/sessions/new', ...schedulers, async (req, res) => {
+    const values = typeof req.query.courseId === 'string' ? (req.query as Body) : undefined;
+    await renderForm(res, await scheduling.sessionForm(viewerOf(res), { values }));
   });
 
   router.post('/c/:courseId/sessions', expensive, ...schedulers, async (req, res) => {

@@ -1,5 +1,5 @@
 // The only place the scheduling module touches Drizzle. Functions return flat rows.
-import { and, asc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import {
   courses,
@@ -64,7 +64,7 @@ export async function listMembers(db: Db, courseId: string, roles: ('instructor'
     .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.courseId, courseId), inArray(memberships.role, roles)))
+    .where(and(eq(memberships.courseId, courseId), inArray(memberships.role, roles), isNull(memberships.endedAt)))
     .orderBy(asc(users.name));
 }
 
@@ -74,7 +74,7 @@ export async function listSchedulingCourses(db: Db, userId: string, roles: ('adm
     .select({ courseId: courses.id, title: courses.title, role: memberships.role })
     .from(memberships)
     .innerJoin(courses, eq(courses.id, memberships.courseId))
-    .where(and(eq(memberships.userId, userId), inArray(memberships.role, roles)))
+    .where(and(eq(memberships.userId, userId), inArray(memberships.role, roles), isNull(memberships.endedAt)))
     .orderBy(asc(courses.title));
 }
 
@@ -82,7 +82,7 @@ export async function findMembershipRole(db: Db, userId: string, courseId: strin
   const rows = await db
     .select({ role: memberships.role })
     .from(memberships)
-    .where(and(eq(memberships.userId, userId), eq(memberships.courseId, courseId)));
+    .where(and(eq(memberships.userId, userId), eq(memberships.courseId, courseId), isNull(memberships.endedAt)));
   return rows[0]?.role;
 }
 

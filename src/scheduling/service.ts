@@ -1,5 +1,6 @@
 // Scheduling tutoring sessions: who may schedule and edit, the "Add sessions" use case, and the
 // module's service as the composition root builds it (createSchedulingService, at the end).
+import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import type { Role } from '../lib/session-token.js';
 import { ForbiddenError } from '../lib/errors.js';
@@ -48,10 +49,13 @@ export interface SchedulingDeps {
  * feedback can attach to any of them.
  */
 export async function addSessions({ db, hooks }: SchedulingDeps, actorId: string, input: unknown, now: Date): Promise<{ seriesId: string; courseId: string }> {
+  // Whether the person may schedule in the community comes first: a community that is not theirs
+  // is refused as such, not with the form's complaints about people it does not know.
+  const named = (input as { courseId?: unknown } | null)?.courseId;
+  if (typeof named === 'string' && z.uuid().safeParse(named).success) await assertMaySchedule(db, actorId, named);
   const valid = await validateSessionForm(db, actorId, input, now);
   const { form, timing } = valid;
-  const role = await q.findMembershipRole(db, actorId, form.courseId);
-  if (!role || !maySchedule(role)) throw new ForbiddenError('You can schedule sessions only in communities where you are a tutor, an instructor or an administrator.');
+  await assertMaySchedule(db, actorId, form.courseId);
   await gateConflicts(db, valid, timing);
   const seriesId = await saveWithoutDoubleBooking(db, valid, timing, [], (tx) => createSeries(tx, hooks, valid, actorId, now));
   return { seriesId, courseId: form.courseId };
@@ -64,6 +68,25 @@ async function createSeries(tx: Db, hooks: SchedulingHooks, valid: ValidSessionF
   await syncBookings(tx, [id]);
   // Invitations are queued in this transaction, so they exist exactly when the session does.
   await hooks.added(tx, id, now);
+  return id;
+}
+
+const NOT_YOUR_COMMUNITY = 'You can schedule sessions only in communities where you are a tutor, an instructor or an administrator.';
+
+async function assertMaySchedule(db: Db, userId: string, courseId: string): Promise<void> {
+  const role = await q.findMembershipRole(db, userId, courseId);
+  if (!role || !maySchedule(role)) throw new ForbiddenError(NOT_YOUR_COMMUNITY);
+}
+
+/**
+ * The community a form names (the Community list: a tutor of several communities schedules in
+ * any of them), when the person may schedule there; their own course when it names none.
+ */
+export async function chosenCommunity(db: Db, viewer: Pick<Viewer, 'userId' | 'courseId'>, value: unknown): Promise<string> {
+  const id = Array.isArray(value) ? value[0] : value;
+  if (id === undefined || id === '' || id === viewer.courseId) return viewer.courseId;
+  if (typeof id !== 'string' || !z.uuid().safeParse(id).success) throw new ForbiddenError(NOT_YOUR_COMMUNITY);
+  await assertMaySchedule(db, viewer.userId, id);
   return id;
 }
 
@@ -106,12 +129,11 @@ export function createSchedulingService(deps: SchedulingDeps & { clock: Clock })
     sessionForm: (viewer: Viewer, input: Parameters<typeof loadSessionForm>[2] = {}) => loadSessionForm(db, viewer, input),
     addSessions: (actor: Pick<Viewer, 'userId'>, body: unknown) => addSessions(deps, actor.userId, body, clock.now()),
     /** The form's live availability alert. */
-    checkProposal: (viewer: Viewer, body: Record<string, unknown>) => checkProposal(db, viewer.courseId, body),
-    /** "Find by tags": the Tutors list again, best match for the chosen tags first. */
+    checkProposal: async (viewer: Viewer, body: Record<string, unknown>) => checkProposal(db, await chosenCommunity(db, viewer, body.courseId), body),
+    /** "Find by tags": the chosen community's Tutors list again (course and site tutors alike), best match for the chosen tags first. */
     findTutors: async (viewer: Viewer, query: Record<string, unknown>) => ({
-      tutors: await findTutorsByTags(db, viewer.courseId, list(query.tagIds)),
+      tutors: await findTutorsByTags(db, await chosenCommunity(db, viewer, query.courseId), list(query.tagIds)),
       chosen: list(query.tutorIds),
-      courseId: viewer.courseId,
     }),
     /** Editing a repeating session first asks which sessions; then (or for a one-off) the form with its stored values. */
     editForm: async (viewer: Viewer, occurrenceId: string, scopeAsked: unknown) => {
@@ -132,9 +154,9 @@ export function createSchedulingService(deps: SchedulingDeps & { clock: Clock })
     },
     cancelSessions: (viewer: Viewer, occurrenceId: string, body: Record<string, unknown>) =>
       cancelSessions(deps, viewer, viewer.courseId, occurrenceId, readScope(body.scope) ?? 'this', clock.now()),
-    assistant: (viewer: Viewer, query: Record<string, unknown>) => loadAssistantView(db, viewer.courseId, query),
-    assistantNextFree: (viewer: Viewer, query: Record<string, unknown>) => moveToNextFree(db, viewer.courseId, query, clock.now()),
-    assistantLater: (viewer: Viewer, query: Record<string, unknown>) => loadLaterConflicts(db, viewer.courseId, query),
+    assistant: async (viewer: Viewer, query: Record<string, unknown>) => loadAssistantView(db, await chosenCommunity(db, viewer, query.courseId), query),
+    assistantNextFree: async (viewer: Viewer, query: Record<string, unknown>) => moveToNextFree(db, await chosenCommunity(db, viewer, query.courseId), query, clock.now()),
+    assistantLater: async (viewer: Viewer, query: Record<string, unknown>) => loadLaterConflicts(db, await chosenCommunity(db, viewer, query.courseId), query),
   };
 }
 

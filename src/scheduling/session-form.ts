@@ -81,7 +81,7 @@ export async function loadSessionForm(
   viewer: Viewer,
   input: { values?: Record<string, unknown>; edit?: SessionFormView['edit']; errors?: Record<string, string>; conflicts?: ConflictAlert | null },
 ): Promise<SessionFormView> {
-  const [options, tagGroups] = await Promise.all([loadFormOptions(db, viewer), findPlatformOfUser(db, viewer.userId).then((platformId) => listTags(db, platformId, { includeRetired: false }))]);
+  const [options, tagGroups] = await Promise.all([loadFormOptions(db, viewer, input.values?.courseId), findPlatformOfUser(db, viewer.userId).then((platformId) => listTags(db, platformId, { includeRetired: false }))]);
   const edit = input.edit ?? null;
   return {
     title: edit ? 'Edit session' : 'Add sessions',
@@ -97,13 +97,15 @@ export async function loadSessionForm(
   };
 }
 
-/** What the form offers: the communities the person may schedule in, and this one's tutors and students. */
-async function loadFormOptions(db: Db, viewer: Viewer) {
-  const [communities, tutors, students] = await Promise.all([
-    q.listSchedulingCourses(db, viewer.userId, SCHEDULING_ROLES),
-    q.listMembers(db, viewer.courseId, ['tutor', 'instructor']),
-    q.listMembers(db, viewer.courseId, ['student']),
-  ]);
+/**
+ * What the form offers: exactly the communities the person may schedule in (their courses as a
+ * tutor, instructor or administrator, and the communities a site administrator made them a site
+ * tutor of), and the chosen one's tutors and students.
+ */
+async function loadFormOptions(db: Db, viewer: Viewer, asked: unknown) {
+  const communities = await q.listSchedulingCourses(db, viewer.userId, SCHEDULING_ROLES);
+  const chosen = communities.find((c) => c.courseId === asked)?.courseId ?? viewer.courseId;
+  const [tutors, students] = await Promise.all([q.listMembers(db, chosen, ['tutor', 'instructor']), q.listMembers(db, chosen, ['student'])]);
   return { communities, tutors, students, timeZone: viewer.timeZone };
 }
 

@@ -84,7 +84,7 @@ export async function listCourseTutorsWithMatches(db: Db, courseId: string, tagI
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .leftJoin(userExpertiseTags, and(eq(userExpertiseTags.userId, users.id), matched))
-    .where(and(eq(memberships.courseId, courseId), inArray(memberships.role, ['tutor', 'instructor'])))
+    .where(and(eq(memberships.courseId, courseId), inArray(memberships.role, ['tutor', 'instructor']), isNull(memberships.endedAt)))
     .groupBy(users.id, memberships.role);
 }
 

@@ -1,12 +1,13 @@
 // Every route behind the launch, for every role, in the right course and the wrong one. The routes
 // come from the app's own router: a route the matrix below does not declare fails the suite.
 import { expect } from 'chai';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
+import { CONTEXT_ROLE_NAMES, DEFAULT_ROLE_RULES, INSTITUTION_ROLE_NAMES, ruleField } from '../../src/courses/role-rules.js';
 import * as schema from '../../src/db/schema.js';
 import { fixedClock, useSimulatedLms, type TestApp } from '../support/app.js';
 import { htmx, type Form } from '../support/htmx.js';
 import { h1Of, launchAs, people, type Launched } from '../support/launch.js';
-import { ROLES as LTI_ROLES } from '../support/platform-simulator.js';
+import { LTI_CLAIMS, ROLES as LTI_ROLES } from '../support/platform-simulator.js';
 import { listRoutes, type RouteKey } from '../support/routes.js';
 import { weeklySessionForm } from '../support/sessions.js';
 import { textOf } from '../support/text.js';
@@ -105,12 +106,38 @@ const MATRIX: Record<RouteKey, Call> = {
   'GET /c/:courseId/history': { allowed: EVERYONE, page: true },
   // The student attended the first session (see the set-up); a student who did not would get 403.
   'GET /c/:courseId/history/:occurrenceId': { allowed: EVERYONE, page: true },
+  'GET /c/:courseId/tutors': { allowed: STAFF, page: true },
+  'POST /c/:courseId/tutors/:userId': { allowed: STAFF, target: 'person', fields: {} },
+  'POST /c/:courseId/tutors/:userId/remove': { allowed: STAFF, target: 'person', fields: {} },
   'GET /admin/settings': { allowed: ['admin'], page: 'Registered LMS platforms' },
   'GET /admin/deliveries': { allowed: ['admin'], page: 'Email delivery log' },
+  'GET /admin/communities': { allowed: ['admin'], page: 'Course A' },
+  'GET /admin/communities/:courseId/tutors': { allowed: ['admin'], page: 'Tutors Course A' },
+  'POST /admin/communities/:courseId/tutors/:userId': { allowed: ['admin'], target: 'person', fields: {} },
+  'POST /admin/communities/:courseId/tutors/:userId/remove': { allowed: ['admin'], target: 'person', fields: {} },
+  'GET /admin/site-tutors': { allowed: ['admin'], page: 'Site tutors' },
+  'GET /admin/site-tutors/:userId': { allowed: ['admin'], page: 'Site tutor: Dee Signee' },
+  'POST /admin/site-tutors/:userId': { allowed: ['admin'], fields: (on) => ({ courseIds: on.id }) },
+  'GET /admin/role-mapping': { allowed: ['admin'], page: 'Role mapping' },
+  // The defaults again: the launches further down must find the mapping as it was.
+  'POST /admin/role-mapping': { allowed: ['admin'], fields: () => defaultMapping() },
+  'GET /admin/role-changes': { allowed: ['admin'], page: 'Role changes' },
 };
 
-/** What the requests need from the set-up: course A (where everyone launched), course B, a tag, each person's date exception. */
-const setUp = {} as { a: Course; b: Course; tagId: string; exceptions: Record<Role, string>; studentId: string };
+/** The Role mapping form as it comes with the defaults. */
+function defaultMapping(): Form {
+  const form: Form = { customTutor: 'on' };
+  for (const n of CONTEXT_ROLE_NAMES) form[ruleField('context', n)] = DEFAULT_ROLE_RULES.context[n]!;
+  for (const n of INSTITUTION_ROLE_NAMES) form[ruleField('institution', n)] = DEFAULT_ROLE_RULES.institution[n]!;
+  return form;
+}
+
+/**
+ * What the requests need from the set-up: course A (where everyone launched), course B, a tag, each
+ * person's date exception, and Dee Signee: a student of course A (and a tutor of course B) whom the
+ * Tutors and Site tutors routes act on, and who sends no request.
+ */
+const setUp = {} as { a: Course; b: Course; tagId: string; exceptions: Record<Role, string>; designee: string; studentId: string };
 
 describe('Authorization', () => {
   const lms = useSimulatedLms({ app: { clock: fixedClock('2027-03-01T12:00:00Z') } });
@@ -124,6 +151,10 @@ describe('Authorization', () => {
     routes = listRoutes(app.built.app).filter((r) => /^\S+ \/(c|admin)(\/|$)/.test(r));
     for (const role of ROLES) inCourseA[role] = await launchAs(app, lms.sim, { user: people[role](), context: { id: 'course-a', title: 'Course A' } });
     const instructorB = await launchAs(app, lms.sim, { user: { sub: 'inst-b', name: 'Bea Bishop', roles: [LTI_ROLES.instructor] }, context: { id: 'course-b', title: 'Course B' } });
+    const designee = { sub: 'designee', name: 'Dee Signee' };
+    await launchAs(app, lms.sim, { user: { ...designee, roles: [LTI_ROLES.learner] }, context: { id: 'course-a', title: 'Course A' } });
+    await launchAs(app, lms.sim, { user: { ...designee, roles: [LTI_ROLES.teachingAssistant] }, context: { id: 'course-b', title: 'Course B' } });
+    setUp.designee = await idOf('designee');
     setUp.a = await scheduleSeries(inCourseA.tutor, 'ta-1', 'Course A clinic');
     setUp.b = await scheduleSeries(instructorB, 'inst-b', 'Course B seminar');
     // The room's record of course A's last session: the tutor ran it with the student, an hour ago.
@@ -169,8 +200,8 @@ describe('Authorization', () => {
   /** Every row a request behind the launch can write, to compare before and after a refusal. */
   async function stored(): Promise<string[]> {
     const tables = [
-      ...[schema.users, schema.availabilityHours, schema.availabilityExceptions, schema.userExpertiseTags, schema.tags, schema.sessionSeries, schema.seriesInvitees, schema.occurrences, schema.outbox],
-      ...[schema.meetings, schema.attendance, schema.meetingFeedback, schema.ratings],
+      ...[schema.users, schema.memberships, schema.tutorDesignations, schema.roleChanges, schema.platforms, schema.availabilityHours, schema.availabilityExceptions, schema.userExpertiseTags, schema.tags],
+      ...[schema.sessionSeries, schema.seriesInvitees, schema.occurrences, schema.outbox, schema.meetings, schema.attendance, schema.meetingFeedback, schema.ratings],
     ];
     const all = await Promise.all(tables.map((table) => db().select().from(table)));
     return all.flatMap((rows, i) => rows.map((row) => `${i} ${JSON.stringify(row)}`)).sort();
@@ -185,13 +216,15 @@ describe('Authorization', () => {
       category: 'topic',
       tagId: setUp.tagId,
       exceptionId: setUp.exceptions[role],
+      userId: setUp.designee,
     };
     const path = pattern.replace(/:(\w+)/g, (_m, name: string) => {
       if (!values[name]) throw new Error(`${route}: nothing fills :${name}; add a value for it to send() in this file`);
       return values[name];
     });
     const fields = typeof call.fields === 'function' ? call.fields(on, role) : call.fields;
-    return htmx(app, who, path, { method, fields, target: direct ? undefined : call.target, direct });
+    const target = call.target === 'person' ? `person-${setUp.designee}` : call.target;
+    return htmx(app, who, path, { method, fields, target: direct ? undefined : target, direct });
   }
 
   it('When the router lists its routes, then the matrix declares each one under /c/ and /admin, and no route the router lacks', () => {
@@ -265,6 +298,49 @@ describe('Authorization', () => {
       });
     });
   }
+
+  describe('Tutors who came by each path', () => {
+    const courseA = { id: 'course-a', title: 'Course A' };
+    const byPath = {} as Record<'the LMS role' | 'the custom parameter' | 'a designation' | 'a site administrator', { who: Launched; source: string }>;
+    const learner = (sub: string) => ({ sub, name: `Tutor ${sub}`, roles: [LTI_ROLES.learner] });
+
+    before(async () => {
+      const admin = inCourseA.admin;
+      byPath['the LMS role'] = { who: inCourseA.tutor, source: 'lms' };
+      byPath['the custom parameter'] = { who: await launchAs(app, lms.sim, { user: learner('by-custom'), context: courseA, extraClaims: { [LTI_CLAIMS.custom]: { tutorkit_role: 'tutor' } } }), source: 'mapping' };
+      await launchAs(app, lms.sim, { user: learner('by-designation'), context: courseA });
+      const made = await htmx(app, inCourseA.instructor, `/c/${setUp.a.id}/tutors/${await idOf('by-designation')}`, { method: 'POST', fields: {} });
+      expect(made.status).to.equal(200);
+      byPath['a designation'] = { who: await launchAs(app, lms.sim, { user: learner('by-designation'), context: courseA }), source: 'designated' };
+      // A tutor of course B whom the site administrator makes a site tutor of course A, where they are enrolled as a student.
+      await launchAs(app, lms.sim, { user: { ...learner('by-site'), roles: [LTI_ROLES.teachingAssistant] }, context: { id: 'course-b', title: 'Course B' } });
+      await launchAs(app, lms.sim, { user: learner('by-site'), context: courseA });
+      const chosen = await htmx(app, admin, `/admin/site-tutors/${await idOf('by-site')}`, { method: 'POST', fields: { courseIds: setUp.a.id } });
+      expect(chosen.status).to.equal(200);
+      byPath['a site administrator'] = { who: await launchAs(app, lms.sim, { user: learner('by-site'), context: courseA }), source: 'site' };
+    });
+
+    const coursePages = () => (Object.entries(MATRIX) as [RouteKey, Call][]).filter(([route, call]) => route.startsWith('GET /c/') && call.page && !route.includes(':occurrenceId'));
+
+    for (const path of ['the LMS role', 'the custom parameter', 'a designation', 'a site administrator'] as const) {
+      it(`When a tutor by ${path} opens course A’s pages, then they land on My sessions and get exactly what a tutor gets, in course A only`, async () => {
+        const { who, source } = byPath[path];
+        expect(who.path).to.equal(`/c/${setUp.a.id}/sessions`);
+        const [membership] = await db().select().from(schema.memberships).where(and(eq(schema.memberships.userId, await idOfLaunch(who)), eq(schema.memberships.courseId, setUp.a.id)));
+        expect(membership).to.include({ role: 'tutor', roleSource: source });
+        for (const [route, call] of coursePages()) {
+          const res = await send(route, call, who, 'tutor', setUp.a, true);
+          expect(res.status, route).to.equal(call.allowed.includes('tutor') ? 200 : 403);
+          expect((await send(route, call, who, 'tutor', setUp.b, true)).status, `${route} in course B`).to.equal(403);
+        }
+      });
+    }
+
+    /** The person a launch token names. */
+    async function idOfLaunch(who: Launched): Promise<string> {
+      return (JSON.parse(Buffer.from(who.token.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
+    }
+  });
 
   it('When an instructor who is also a site administrator launches, then they see the portal and a Site settings link', async () => {
     const both = await launchAs(app, lms.sim, { user: { sub: 'inst-admin', name: 'Both Roles', roles: [people.instructor().roles[0]!, people.admin().roles[0]!] } });
