@@ -8,7 +8,7 @@
 // saving: the wall-clock times never shift). Units of two weeks: cells, genetics,
 // photosynthesis, evolution.
 import { expandOccurrences, type SeriesTiming } from '../lib/recurrence.js';
-import { addDays, addElapsedMinutes, instantOfLocal, localDateOf, startOfWeek, todayIn } from '../lib/time.js';
+import { addDays, addElapsedMinutes, instantOfLocal, startOfWeek, todayIn } from '../lib/time.js';
 import { PRIVATE_NOTES, RATING_COMMENTS, TOPIC_TEXTS, type Topic } from './history-texts.js';
 import { DEMO_PEOPLE } from './people.js';
 
@@ -278,7 +278,3 @@ function clamp(at: Date, now: Date): Date {
   return at > now ? now : at;
 }
 
-/** The local date (in the demo's zone) of an instant; for tests that look at the spread of days. */
-export function demoDateOf(instant: Date): string {
-  return localDateOf(instant, DEMO_ZONE);
-}
