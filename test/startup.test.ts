@@ -61,7 +61,7 @@ describe('Server start-up', function () {
   it('When started on an empty data dir, then it answers healthy on PGlite, exits 0 on SIGTERM and restarts on the same data', async () => {
     const port = await freePort();
     const first = startServer({ PORT: String(port), DATA_DIR: dataDir });
-    expect(await waitForHealth(port, first)).to.deep.equal({ status: 'ok', database: 'pglite' });
+    expect(await waitForHealth(port, first)).to.deep.equal({ status: 'ok', database: 'pglite', live: { streams: 0, topics: 0 } });
     const key = readFileSync(path.join(dataDir, 'lti-key'), 'utf8');
     first.child.kill('SIGTERM');
     const firstExit = await withinMs(first.exited, 12_000, 'shutting down');
@@ -69,7 +69,7 @@ describe('Server start-up', function () {
     expect(firstExit.stderr).to.equal('');
 
     const second = startServer({ PORT: String(port), DATA_DIR: dataDir });
-    expect(await waitForHealth(port, second)).to.deep.equal({ status: 'ok', database: 'pglite' });
+    expect(await waitForHealth(port, second)).to.deep.equal({ status: 'ok', database: 'pglite', live: { streams: 0, topics: 0 } });
     second.child.kill('SIGTERM');
     expect(await withinMs(second.exited, 12_000, 'shutting down')).to.include({ code: 0, signal: null });
 

@@ -128,7 +128,7 @@ describe('Two TutorKit servers on one data directory', function () {
     const second = await withinMs(startServer({ PORT: String(await freePort()), DATA_DIR: dir }).exited, 20_000, 'the second server exiting');
     expect(second.code).to.equal(1);
     expect(second.stderr).to.contain('TutorKit did not start.').and.contain(`TutorKit is running on this data directory (pid ${first.child.pid}, ${first.baseUrl}`);
-    expect(await waitForHealth(first.port, first)).to.deep.equal({ status: 'ok', database: 'pglite' });
+    expect(await waitForHealth(first.port, first)).to.deep.equal({ status: 'ok', database: 'pglite', live: { streams: 0, topics: 0 } });
 
     first.child.kill('SIGTERM');
     expect(await withinMs(first.exited, 12_000, 'shutting down')).to.include({ code: 0 });
