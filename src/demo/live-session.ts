@@ -13,6 +13,9 @@ import { TOPIC_TEXTS } from './history-texts.js';
 import { DEMO_PEOPLE } from './people.js';
 import * as q from './queries.js';
 
+/** The drop-in's Meeting URL (Start meeting opens it; students get Join meeting to it). */
+export const DEMO_MEETING_URL = 'https://meet.jit.si/TutorKit-BIO101-demo-drop-in';
+
 /** The drop-in session the demo added last (the one whose unused time it may give back). */
 export const DROP_IN_SETTING = 'demo_drop_in';
 const LOCK_ID = 1_407_001;
@@ -109,7 +112,8 @@ async function addDropIn(tx: Db, where: { platformId: string; courseId: string }
     durationMinutes: timing.durationMinutes,
     repeat: timing.repeat,
     invitedOnly: false,
-    meetingUrl: null,
+    // A public video room that needs no account, so Start meeting and Join meeting can be tried at once.
+    meetingUrl: DEMO_MEETING_URL,
     autoResources: false,
   });
   const tagId = await q.findTopicTag(tx, where.platformId, TOPIC);

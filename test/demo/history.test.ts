@@ -300,7 +300,9 @@ describe('A session to join at every demo launch', function () {
     expect(active).to.have.length(1);
     expect(active[0]!.startsAt.getTime()).to.be.at.most(NOW.getTime());
     expect(active[0]!.endsAt.getTime() - active[0]!.startsAt.getTime()).to.equal(60 * MINUTE);
-    expect(await dropIns()).to.have.length(1);
+    const added = await dropIns();
+    expect(added).to.have.length(1);
+    expect(added[0]!.meetingUrl, 'Start meeting has a link to open').to.equal('https://meet.jit.si/TutorKit-BIO101-demo-drop-in');
     const home = textOf(await (await htmx(app, student, student.home)).text());
     expect(home).to.contain('Drop-in help: ask a tutor');
     expect(await db.$count(outbox, eq(outbox.kind, 'invitation')), 'no invitation emails').to.equal(0);
