@@ -206,7 +206,7 @@ describe('Notifications: invitations, updates and cancellations', () => {
     const first = readLaunchPage((await lms.sim.launch(lms.app.tool, { user: people.student(), context: course })).body)!;
     expect(first.home).to.equal(`/c/${student.courseId}/sessions/${list[0]!.id}`);
     const again = readLaunchPage((await lms.sim.launch(lms.app.tool, { user: people.student(), context: course })).body)!;
-    expect(again.home).to.equal(`/c/${student.courseId}/sessions`);
+    expect(again.home).to.equal(`/c/${student.courseId}/dashboard`);
   });
 
   it('When someone else launches after the link was opened, then they land on their own home', async () => {
@@ -214,7 +214,7 @@ describe('Notifications: invitations, updates and cancellations', () => {
     const link = (await byUser(ids['stu-1']!))[0]!.text.match(/Open the session in TutorKit: (\S+)/)![1]!;
     await fetch(link);
     const other = readLaunchPage((await lms.sim.launch(lms.app.tool, { user: { sub: 'stu-2', name: 'Student 02', email: 's2@example.edu', roles: [ROLES.learner] }, context: course })).body)!;
-    expect(other.home).to.equal(`/c/${student.courseId}/sessions`);
+    expect(other.home).to.equal(`/c/${student.courseId}/dashboard`);
     await db().delete(outbox).where(inArray(outbox.userId, [ids['stu-1']!]));
   });
 });
