@@ -353,4 +353,21 @@ describe('Warmup room', () => {
     expect((await chat(who.priya, 'one more thing')).status).to.equal(409);
     expect((await SseReader.open(lms.app, who.priya, `${room(sessions.clinic)}/stream`)).status).to.equal(409);
   });
+
+  it('When nobody started a session and its scheduled end passes, then the open pages close and the room says the session is over', async function () {
+    this.timeout(30_000);
+    const desk = await open(who.deskTutor, sessions.open);
+    await desk.waitFor(presenceShows(['Dev Desk']), 3000);
+    desk.mark();
+    clock.set('2027-03-09T22:00:00Z');
+    // The room's upkeep (every few seconds) notices the time has passed.
+    await desk.waitFor(stateSays('This session is over. Its scheduled time has passed and the meeting was not started.'), 15_000);
+    await desk.waitForEnd();
+    // Two hours after the first launch: the tutor opens TutorKit again.
+    const tutor = await launchAs(lms.app, lms.sim, { user: { sub: 'ta-2', name: 'Dev Desk', roles: [ROLES.teachingAssistant] }, context: COURSE });
+    const page = textOf(await (await htmx(lms.app, tutor, room(sessions.open))).text());
+    expect(page).to.contain('This session is over. Its scheduled time has passed and the meeting was not started.');
+    expect(page).not.to.contain('Who has joined');
+    expect((await SseReader.open(lms.app, tutor, `${room(sessions.open)}/stream`)).status).to.equal(409);
+  });
 });
