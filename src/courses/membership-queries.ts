@@ -1,7 +1,7 @@
 // Memberships' roles, tutor designations and the role-change log: the rows behind "who is what in
 // which course". Only src/courses/memberships.ts writes them, so the rule for a membership's role
 // lives in one place. Functions return flat rows.
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { courses, memberships, platforms, roleChanges, tutorDesignations, users } from '../db/schema.js';
 import type { Role } from '../lib/session-token.js';
@@ -39,24 +39,74 @@ export async function findMembershipState(db: Db, courseId: string, userId: stri
   return rows[0];
 }
 
+/**
+ * The one rule for a membership's role. `kind` is the person's active designation in the course,
+ * if any ('course' sorts before 'site'): a designation makes a tutor, whatever the LMS says;
+ * otherwise the LMS's role; with neither, the membership has ended.
+ */
+function roleRule(kind: SQL, lms: { role: SQL; source: SQL }) {
+  return {
+    role: sql<Role | null>`(case when ${kind} is not null then 'tutor' else ${lms.role} end)::tutorkit_role`,
+    roleSource: sql<RoleSource>`(case ${kind} when 'course' then 'designated' when 'site' then 'site' else ${lms.source}::text end)::role_source`,
+    ended: sql<boolean>`(${kind} is null and ${lms.role} is null)`,
+  };
+}
+
+const activeKind = (courseId: string, userId: string) =>
+  sql`(select min(d.kind::text) from ${tutorDesignations} d where d.course_id = ${courseId} and d.user_id = ${userId} and d.ended_at is null)`;
+
 export interface LaunchMembership {
   courseId: string;
   userId: string;
-  role: Role;
-  roleSource: RoleSource;
   lmsRole: Role;
   lmsRoleSource: RoleSource;
   ltiRoles: string[];
   at: Date;
 }
 
-/** A launch (or the demo's roster): the LMS's role and the resulting one; a person who had left is back. */
-export async function upsertLaunchMembership(db: Db, m: LaunchMembership): Promise<void> {
-  const values = { role: m.role, roleSource: m.roleSource, lmsRole: m.lmsRole, lmsRoleSource: m.lmsRoleSource, ltiRoles: m.ltiRoles, lastLaunchAt: m.at };
-  await db
-    .insert(memberships)
-    .values({ courseId: m.courseId, userId: m.userId, ...values })
-    .onConflictDoUpdate({ target: [memberships.courseId, memberships.userId], set: { ...values, endedAt: null, updatedAt: m.at } });
+/**
+ * A launch (or the demo's roster): stores the LMS's role and the resulting role, and returns the
+ * role before (null for a first launch), in one statement: every launch runs it, so it must cost
+ * about what the plain upsert did. It reads no designation: a membership's role source is
+ * `designated` or `site` exactly while a designation is active (settleMembership keeps it so after
+ * every change of designations), and then the role stays a tutor whatever the LMS says. Written in
+ * SQL because Drizzle's builder cannot say it in one statement.
+ */
+export async function upsertLaunchMembership(db: Db, l: LaunchMembership): Promise<{ role: Role; before: Role | null; beforeEnded: boolean | null }> {
+  const result = await db.execute(sql`
+    with prev as (select role, ended_at from ${memberships} where course_id = ${l.courseId} and user_id = ${l.userId})
+    insert into ${memberships} as memberships (course_id, user_id, role, role_source, lms_role, lms_role_source, lti_roles, last_launch_at)
+    values (${l.courseId}, ${l.userId}, ${l.lmsRole}, ${l.lmsRoleSource}, ${l.lmsRole}, ${l.lmsRoleSource}, ${sql.param(l.ltiRoles)}::text[], ${l.at.toISOString()}::timestamptz)
+    on conflict (course_id, user_id) do update set
+      role = case when memberships.role_source in ('designated', 'site') then memberships.role else excluded.role end,
+      role_source = case when memberships.role_source in ('designated', 'site') then memberships.role_source else excluded.role_source end,
+      lms_role = excluded.lms_role, lms_role_source = excluded.lms_role_source, lti_roles = excluded.lti_roles,
+      last_launch_at = excluded.last_launch_at, ended_at = null, updated_at = excluded.last_launch_at
+    returning role, (select role from prev) as before, (select ended_at is not null from prev) as before_ended`);
+  const row = (result as unknown as { rows: { role: Role; before: Role | null; before_ended: boolean | null }[] }).rows[0]!;
+  return { role: row.role, before: row.before, beforeEnded: row.before_ended };
+}
+
+/**
+ * Applies the rule again after designations changed (or, `leftLms`, after the person left the LMS
+ * course); returns the role now, or null when the membership has ended.
+ */
+export async function settleMembership(db: Db, m: { courseId: string; userId: string; leftLms: boolean; at: Date }): Promise<Role | null> {
+  const lmsRole = m.leftLms ? sql`null::tutorkit_role` : sql`memberships.lms_role`;
+  const rule = roleRule(activeKind(m.courseId, m.userId), { role: lmsRole, source: sql`memberships.lms_role_source` });
+  const [row] = await db
+    .update(memberships)
+    .set({
+      // An ended membership keeps the role it had, for history.
+      role: sql`coalesce(${rule.role}, memberships.role)`,
+      roleSource: rule.roleSource,
+      ...(m.leftLms ? { lmsRole: null } : {}),
+      endedAt: sql`case when ${rule.ended} then ${m.at.toISOString()}::timestamptz end`,
+      updatedAt: m.at,
+    })
+    .where(and(eq(memberships.courseId, m.courseId), eq(memberships.userId, m.userId)))
+    .returning({ role: memberships.role, endedAt: memberships.endedAt });
+  return row && !row.endedAt ? row.role : null;
 }
 
 /** A site tutor's place in a community they never launched from: no LMS role, tutor by the site. */
@@ -65,17 +115,6 @@ export async function insertSiteMembership(db: Db, courseId: string, userId: str
     .insert(memberships)
     .values({ courseId, userId, role: 'tutor', roleSource: 'site', lmsRole: null, createdAt: at, updatedAt: at })
     .onConflictDoNothing();
-}
-
-/** Sets the role (and, when the person left the LMS course, forgets the LMS role); `ended` ends access. */
-export async function updateMembershipRole(
-  db: Db,
-  m: { courseId: string; userId: string; role: Role; roleSource: RoleSource; lmsRole?: null; endedAt: Date | null; at: Date },
-): Promise<void> {
-  await db
-    .update(memberships)
-    .set({ role: m.role, roleSource: m.roleSource, ...(m.lmsRole === null ? { lmsRole: null } : {}), endedAt: m.endedAt, updatedAt: m.at })
-    .where(and(eq(memberships.courseId, m.courseId), eq(memberships.userId, m.userId)));
 }
 
 export async function insertDesignation(db: Db, d: { courseId: string; userId: string; kind: DesignationKind; createdBy: string | null; at: Date }): Promise<void> {

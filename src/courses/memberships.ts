@@ -1,26 +1,16 @@
 // A membership's role, wherever it comes from: the LMS (each launch), a designation on the Tutors
-// page, a site administrator's site-tutor communities. The one rule (effectiveRole) is applied
-// after every change, and every change of a role is written to the role-change log.
+// page, a site administrator's site-tutor communities. The one rule (roleRule, in
+// membership-queries.ts: a designation makes a tutor, else the LMS's role) is applied after every
+// change, and every change of a role is written to the role-change log.
 import type { Db } from '../db/client.js';
 import { ConflictError, NotFoundError } from '../lib/errors.js';
 import type { Role } from '../lib/session-token.js';
 import * as m from './membership-queries.js';
-import type { DesignationKind, MembershipState, RoleSource } from './membership-queries.js';
+import type { MembershipState } from './membership-queries.js';
 import { describeRuleChanges, rulesOrDefaults, type RoleRules } from './role-rules.js';
 
 /** "none": the person has no role in the course (they left it). */
 export type RoleOrNone = Role | 'none';
-
-/**
- * The role a membership has: a designation makes a tutor, whatever the LMS says (so a later
- * launch as Instructor or Learner does not undo it); otherwise the LMS's role; null when neither
- * remains (the person left the course and is no site tutor of it).
- */
-export function effectiveRole(lms: { role: Role | null; source: RoleSource }, designations: readonly DesignationKind[]): { role: Role; source: RoleSource } | null {
-  if (designations.includes('course')) return { role: 'tutor', source: 'designated' };
-  if (designations.includes('site')) return { role: 'tutor', source: 'site' };
-  return lms.role ? { role: lms.role, source: lms.source } : null;
-}
 
 export interface LaunchRole {
   platformId: string;
@@ -33,31 +23,13 @@ export interface LaunchRole {
   at: Date;
 }
 
-/** Stores what a launch (or the demo's roster) says and returns the person's role in the course. */
+/** Stores what a launch (or the demo's roster) says and returns the person's role in the course (a designation keeps a tutor a tutor). */
 export async function recordLaunchRole(tx: Db, l: LaunchRole): Promise<Role> {
-  const before = await m.findMembershipState(tx, l.courseId, l.userId);
-  const next = effectiveRole({ role: l.lmsRole, source: l.lmsRoleSource }, before?.designations ?? [])!;
-  await m.upsertLaunchMembership(tx, { ...l, role: next.role, roleSource: next.source });
-  const was: RoleOrNone | null = before ? (before.endedAt ? 'none' : before.role) : null;
+  const { role, before, beforeEnded } = await m.upsertLaunchMembership(tx, l);
+  const was: RoleOrNone | null = before === null ? null : beforeEnded ? 'none' : before;
   // A first launch is no change; a launch that gives someone another role than they had is.
-  if (was !== null && was !== next.role) await m.insertRoleChange(tx, { platformId: l.platformId, courseId: l.courseId, userId: l.userId, actorId: null, kind: 'launch', from: was, to: next.role, at: l.at });
-  return next.role;
-}
-
-/** Applies the rule after a change of designations (or of the LMS role, `leftLms`); returns the role now, null when access ended. */
-async function settle(tx: Db, courseId: string, userId: string, at: Date, leftLms = false): Promise<Role | null> {
-  const state = (await m.findMembershipState(tx, courseId, userId))!;
-  const next = effectiveRole({ role: leftLms ? null : state.lmsRole, source: state.lmsRoleSource }, state.designations);
-  await m.updateMembershipRole(tx, {
-    courseId,
-    userId,
-    role: next?.role ?? state.role,
-    roleSource: next?.source ?? state.roleSource,
-    ...(leftLms ? { lmsRole: null } : {}),
-    endedAt: next ? null : at,
-    at,
-  });
-  return next?.role ?? null;
+  if (was !== null && was !== role) await m.insertRoleChange(tx, { platformId: l.platformId, courseId: l.courseId, userId: l.userId, actorId: null, kind: 'launch', from: was, to: role, at: l.at });
+  return role;
 }
 
 export interface RoleChangeOutcome {
@@ -81,7 +53,7 @@ export async function designateTutor(db: Db, actorId: string, platformId: string
     if (state.role === 'admin') throw new ConflictError('A site administrator keeps their role in the course; they can schedule sessions already.');
     if (state.role === 'tutor') return { changed: false, from: state.role, to: state.role };
     await m.insertDesignation(tx, { courseId, userId, kind: 'course', createdBy: actorId, at });
-    const to = (await settle(tx, courseId, userId, at)) ?? 'none';
+    const to = (await m.settleMembership(tx, { courseId: courseId, userId: userId, at, leftLms: false })) ?? 'none';
     await m.insertRoleChange(tx, { platformId, courseId, userId, actorId, kind: 'designated', from: state.role, to, at });
     return { changed: true, from: state.role, to };
   });
@@ -93,7 +65,7 @@ export async function removeTutorDesignation(db: Db, actorId: string, platformId
     const state = await activeState(tx, courseId, userId);
     if (!state.designations.includes('course')) return { changed: false, from: state.role, to: state.role };
     await m.endDesignations(tx, { courseId, userId, kinds: ['course'], endedBy: actorId, at });
-    const to = (await settle(tx, courseId, userId, at)) ?? 'none';
+    const to = (await m.settleMembership(tx, { courseId: courseId, userId: userId, at, leftLms: false })) ?? 'none';
     await m.insertRoleChange(tx, { platformId, courseId, userId, actorId, kind: 'designation_removed', from: state.role, to, at });
     return { changed: true, from: state.role, to };
   });
@@ -114,7 +86,7 @@ export async function endMembership(db: Db, courseId: string, userId: string, at
     }
     const course = (await m.findCourse(tx, courseId))!;
     await m.endDesignations(tx, { courseId, userId, kinds: ['course'], endedBy: null, at });
-    const to = (await settle(tx, courseId, userId, at, true)) ?? 'none';
+    const to = (await m.settleMembership(tx, { courseId: courseId, userId: userId, at, leftLms: true })) ?? 'none';
     await m.insertRoleChange(tx, { platformId: course.platformId, courseId, userId, actorId: null, kind: 'left_course', from: state.role, to: to === 'none' ? 'none' : `${to} (site tutor)`, at });
     return { changed: true, from: state.role, to };
   });
@@ -136,11 +108,11 @@ export async function setSiteTutorCommunities(
     for (const c of added) {
       await m.insertSiteMembership(tx, c.id, userId, at);
       await m.insertDesignation(tx, { courseId: c.id, userId, kind: 'site', createdBy: actorId, at });
-      await settle(tx, c.id, userId, at);
+      await m.settleMembership(tx, { courseId: c.id, userId: userId, at, leftLms: false });
     }
     for (const x of ended) {
       await m.endDesignations(tx, { courseId: x.courseId, userId, kinds: ['site'], endedBy: actorId, at });
-      await settle(tx, x.courseId, userId, at);
+      await m.settleMembership(tx, { courseId: x.courseId, userId: userId, at, leftLms: false });
     }
     if (added.length === 0 && ended.length === 0) return { changed: false };
     const titles = (list: { title: string }[]) => list.map((c) => c.title).sort().join(', ') || 'no communities';
