@@ -13,7 +13,7 @@ import { freePort, killChildren, startServer, waitForHealth, withinMs } from './
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 
 describe('Server start-up', function () {
-  this.timeout(30_000);
+  this.timeout(120_000);
   let dataDir: string;
 
   beforeEach(() => {

@@ -41,7 +41,7 @@ const canvas = [
 ];
 
 describe('npm run register-platform', function () {
-  this.timeout(60_000);
+  this.timeout(150_000);
   let dataDir: string;
   before(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'tutorkit-cli-'));
@@ -81,7 +81,7 @@ describe('npm run register-platform', function () {
 // never saw it (and a kill -9 afterwards left a folder that no longer opened). One server is
 // started, restarted and killed along the way; each test continues from the one before.
 describe('Commands while TutorKit runs on the data directory', function () {
-  this.timeout(60_000);
+  this.timeout(150_000);
   let dataDir: string;
   let server: ServedTutorKit;
   const sims: PlatformSimulator[] = [];

@@ -34,7 +34,7 @@ function refusal(run: () => unknown): DirectoryLockedError {
 }
 
 describe('Data directory lock', function () {
-  this.timeout(20_000);
+  this.timeout(60_000);
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'tutorkit-lock-'))));
   afterEach(() => {
@@ -113,7 +113,7 @@ describe('Data directory lock', function () {
 });
 
 describe('Two TutorKit servers on one data directory', function () {
-  this.timeout(60_000);
+  this.timeout(150_000);
   let dir: string;
   before(() => (dir = mkdtempSync(path.join(tmpdir(), 'tutorkit-two-'))));
   after(() => {
@@ -125,7 +125,7 @@ describe('Two TutorKit servers on one data directory', function () {
     const first = await serveDataDir(dir);
     expect(readDirectoryLock(dir)).to.include({ pid: first.child.pid, kind: 'server', url: first.baseUrl });
 
-    const second = await withinMs(startServer({ PORT: String(await freePort()), DATA_DIR: dir }).exited, 20_000, 'the second server exiting');
+    const second = await withinMs(startServer({ PORT: String(await freePort()), DATA_DIR: dir }).exited, 60_000, 'the second server exiting');
     expect(second.code).to.equal(1);
     expect(second.stderr).to.contain('TutorKit did not start.').and.contain(`TutorKit is running on this data directory (pid ${first.child.pid}, ${first.baseUrl}`);
     expect(await waitForHealth(first.port, first)).to.deep.equal({ status: 'ok', database: 'pglite', live: { streams: 0, topics: 0 } });

@@ -74,7 +74,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls /healthz until it answers, or fails with what the server printed. */
-export async function waitForHealth(port: number, server: Running, withinMs = 20_000): Promise<unknown> {
+export async function waitForHealth(port: number, server: Running, withinMs = 60_000): Promise<unknown> {
   let exit: Exit | undefined;
   void server.exited.then((e) => (exit = e));
   const deadline = Date.now() + withinMs;
@@ -107,7 +107,7 @@ export interface ServedTutorKit extends Running {
 }
 
 /** Starts the server on `dataDir` (embedded PGlite) and waits until it answers. */
-export async function serveDataDir(dataDir: string, env: Record<string, string> = {}, withinMsToStart = 30_000): Promise<ServedTutorKit> {
+export async function serveDataDir(dataDir: string, env: Record<string, string> = {}, withinMsToStart = 60_000): Promise<ServedTutorKit> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const server = startServer({ PORT: String(port), BASE_URL: baseUrl, DATA_DIR: dataDir, ...env });
