@@ -63,11 +63,11 @@ describe('Role mapping per platform', () => {
       { roles: [ROLES.instructor], role: 'instructor', home: '/portal' },
       { roles: [ROLES.contentDeveloper], role: 'instructor', home: '/portal' },
       { roles: [ROLES.contextAdmin], role: 'instructor', home: '/portal' },
-      { roles: [ROLES.teachingAssistant], role: 'tutor', home: '/sessions' },
-      { roles: [ROLES.instructor, ROLES.teachingAssistant], role: 'tutor', home: '/sessions' },
-      { roles: [ROLES.mentor], role: 'tutor', home: '/sessions' },
-      { roles: [ROLES.learner], role: 'student', home: '/sessions' },
-      { roles: [ROLES.learner, ROLES.institutionInstructor], role: 'student', home: '/sessions' },
+      { roles: [ROLES.teachingAssistant], role: 'tutor', home: '/dashboard' },
+      { roles: [ROLES.instructor, ROLES.teachingAssistant], role: 'tutor', home: '/dashboard' },
+      { roles: [ROLES.mentor], role: 'tutor', home: '/dashboard' },
+      { roles: [ROLES.learner], role: 'student', home: '/dashboard' },
+      { roles: [ROLES.learner, ROLES.institutionInstructor], role: 'student', home: '/dashboard' },
     ];
     cases.forEach((c, i) => {
       it(`When someone launches with ${c.roles.map((r) => r.split(/[#/]/).pop()).join(' + ')}, then they are ${c.role} and land on ${c.home}`, async () => {
@@ -82,7 +82,7 @@ describe('Role mapping per platform', () => {
     });
 
     it('When a Learner opens a link whose custom parameter is tutorkit_role=tutor, then they are a tutor of the course', async () => {
-      expect(await launch('a', person('custom-learner', [ROLES.learner]), tutorLink)).to.deep.equal({ home: '/sessions', role: 'tutor', roleSource: 'mapping', lmsRole: 'tutor' });
+      expect(await launch('a', person('custom-learner', [ROLES.learner]), tutorLink)).to.deep.equal({ home: '/dashboard', role: 'tutor', roleSource: 'mapping', lmsRole: 'tutor' });
       expect(await launch('a', person('custom-learner', [ROLES.learner]))).to.include({ role: 'student' });
     });
   });
@@ -95,7 +95,7 @@ describe('Role mapping per platform', () => {
     });
 
     it('When an Instructor of LMS A launches, then they are a tutor by the mapping; on LMS B an Instructor stays an instructor', async () => {
-      expect(await launch('a', person('mapped-inst', [ROLES.instructor]))).to.deep.equal({ home: '/sessions', role: 'tutor', roleSource: 'mapping', lmsRole: 'tutor' });
+      expect(await launch('a', person('mapped-inst', [ROLES.instructor]))).to.deep.equal({ home: '/dashboard', role: 'tutor', roleSource: 'mapping', lmsRole: 'tutor' });
       expect(await launch('b', person('b-inst', [ROLES.instructor]))).to.deep.equal({ home: '/portal', role: 'instructor', roleSource: 'lms', lmsRole: 'instructor' });
     });
 
@@ -110,7 +110,7 @@ describe('Role mapping per platform', () => {
     });
 
     it('When a TeachingAssistant launches, then they are still a tutor, as by default', async () => {
-      expect(await launch('a', person('mapped-ta', [ROLES.teachingAssistant]))).to.deep.equal({ home: '/sessions', role: 'tutor', roleSource: 'lms', lmsRole: 'tutor' });
+      expect(await launch('a', person('mapped-ta', [ROLES.teachingAssistant]))).to.deep.equal({ home: '/dashboard', role: 'tutor', roleSource: 'lms', lmsRole: 'tutor' });
     });
 
     it('When the mapping is changed again, then the very next launch follows it (the cached mapping is forgotten)', async () => {

@@ -323,9 +323,9 @@ describe('Authorization', () => {
     const coursePages = () => (Object.entries(MATRIX) as [RouteKey, Call][]).filter(([route, call]) => route.startsWith('GET /c/') && call.page && !route.includes(':occurrenceId'));
 
     for (const path of ['the LMS role', 'the custom parameter', 'a designation', 'a site administrator'] as const) {
-      it(`When a tutor by ${path} opens course A’s pages, then they land on My sessions and get exactly what a tutor gets, in course A only`, async () => {
+      it(`When a tutor by ${path} opens course A’s pages, then they land on their Dashboard and get exactly what a tutor gets, in course A only`, async () => {
         const { who, source } = byPath[path];
-        expect(who.path).to.equal(`/c/${setUp.a.id}/sessions`);
+        expect(who.path).to.equal(`/c/${setUp.a.id}/dashboard`);
         const [membership] = await db().select().from(schema.memberships).where(and(eq(schema.memberships.userId, await idOfLaunch(who)), eq(schema.memberships.courseId, setUp.a.id)));
         expect(membership).to.include({ role: 'tutor', roleSource: source });
         for (const [route, call] of coursePages()) {
