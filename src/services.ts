@@ -23,7 +23,7 @@ export interface ServiceDeps {
 export function createServices({ config, db, clock }: ServiceDeps) {
   const links = createLinks({ baseUrl: config.baseUrl, key: config.ltiKey, from: config.mailFrom ?? defaultMailFrom(config.baseUrl) });
   const notifications = createNotificationsService({ db, clock, links });
-  const courses = createCoursesService({ db });
+  const courses = createCoursesService({ db, clock });
   return {
     courses,
     // A changed role mapping is read again by the launch of this instance at once (the cache forgets it).
