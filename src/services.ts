@@ -29,7 +29,7 @@ export interface ServiceDeps {
 export function createServices({ config, db, clock, live = { bus: createBus() } }: ServiceDeps) {
   const links = createLinks({ baseUrl: config.baseUrl, key: config.ltiKey, from: config.mailFrom ?? defaultMailFrom(config.baseUrl) });
   const notifications = createNotificationsService({ db, clock, links });
-  const courses = createCoursesService({ db });
+  const courses = createCoursesService({ db, clock });
   const rooms = createRoomService({ db, clock, bus: live.bus, warn: live.warn });
   return {
     courses,

@@ -1,5 +1,6 @@
 // Who is who in which course: turns a verified launch into our user, course and membership.
 import type { Db } from '../db/client.js';
+import type { Clock } from '../lib/clock.js';
 import { isKnownZone } from '../lib/time.js';
 import { AppError, ForbiddenError, ValidationError } from '../lib/errors.js';
 import type { Role } from '../lib/session-token.js';
@@ -179,15 +180,15 @@ function createRoleRulesCache(db: Db) {
 }
 
 /** The courses module as the routes and the launch use it (built once by src/services.ts). */
-export function createCoursesService({ db }: { db: Db }) {
+export function createCoursesService({ db, clock }: { db: Db; clock: Clock }) {
   const rules = createRoleRulesCache(db);
   return {
     /** The launching platform's role mapping, for the LTI layer (cached). */
     roleRulesFor: rules.get,
     /** After a site administrator changed a mapping. */
     forgetRoleRules: rules.forget,
-    /** The person left the course in the LMS (roster sync calls this). */
-    endMembership: (courseId: string, userId: string, at: Date) => endMembership(db, courseId, userId, at),
+    /** The person left the course in the LMS (roster sync calls this): their membership and tutor role here end, now. */
+    endMembership: (courseId: string, userId: string) => endMembership(db, courseId, userId, clock.now()),
     recordLaunch: (launch: VerifiedLaunch, at: Date) => recordLaunch(db, launch, at),
     findViewer: (userId: string, courseId: string) => findViewer(db, userId, courseId),
     summarizeCourse: (courseId: string) => summarizeCourse(db, courseId),
