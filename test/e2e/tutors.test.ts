@@ -77,8 +77,8 @@ describe('Tutors page in a browser', () => {
     try {
       await launchFromDemo(student.page, env.app.baseUrl, 'student', 'Hannah Schmidt');
       expect(await student.page.locator('.who-role').innerText()).to.equal('Tutor');
-      await student.page.locator('header.site-header').getByRole('link', { name: 'My sessions' }).waitFor();
-      expect(new URL(student.page.url()).pathname).to.match(/\/sessions$/);
+      await student.page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+      expect(new URL(student.page.url()).pathname).to.match(/\/dashboard$/);
     } finally {
       await student.context.close();
     }
