@@ -97,7 +97,7 @@ describe('Tutors page', () => {
     expect([stale.status, stale.headers.get('hx-redirect')]).to.deep.equal([401, '/role-changed']);
 
     const tutor1Now = await launchAs(lms.app, lms.sim, { user: tutor1, context: MOODLE_COURSE });
-    expect(tutor1Now.path).to.equal(`/c/${tutor1Now.courseId}/sessions`);
+    expect(tutor1Now.path).to.equal(`/c/${tutor1Now.courseId}/dashboard`);
     const home = await (await htmx(lms.app, tutor1Now, tutor1Now.path)).text();
     expect(home).to.contain('<span class="who-role">Tutor</span>');
 
@@ -116,7 +116,7 @@ describe('Tutors page', () => {
   it('When a tutor made in TutorKit launches again with Learner or Instructor, then they stay a tutor', async () => {
     for (const roles of [[ROLES.learner], [ROLES.instructor], [ROLES.instructor, ROLES.learner]]) {
       const again = await launchAs(lms.app, lms.sim, { user: { ...tutor1, roles }, context: MOODLE_COURSE });
-      expect(again.path, roles.join(' ')).to.match(/\/sessions$/);
+      expect(again.path, roles.join(' ')).to.match(/\/dashboard$/);
       expect(await membershipOf(tutor1.sub, again.courseId)).to.include({ role: 'tutor', roleSource: 'designated', lmsRole: roles.length === 1 && roles[0] === ROLES.learner ? 'student' : 'instructor' });
     }
   });
@@ -125,7 +125,7 @@ describe('Tutors page', () => {
     const inB = await launchAs(lms.app, lms.sim, { user: peer, context: { id: 'other', title: 'Other course' } });
     expect((await act(instructor, peer.sub, 'make')).status).to.equal(200);
     const inA = await launchAs(lms.app, lms.sim, { user: peer, context: MOODLE_COURSE });
-    expect(inA.path).to.match(/\/sessions$/);
+    expect(inA.path).to.match(/\/dashboard$/);
     expect(await membershipOf(peer.sub, inA.courseId)).to.include({ role: 'tutor' });
     expect(await membershipOf(peer.sub, inB.courseId)).to.include({ role: 'student' });
     // A student of course B: Add sessions is not theirs there, though it is in course A.
@@ -139,7 +139,7 @@ describe('Tutors page', () => {
     expect(text).to.contain('Pat Peer pat@example.edu Learner Student (from the LMS role) Make tutor Pat Peer');
     expect(text).to.contain('Pat Peer is no longer a tutor of Moodle Biology: they are a student again, as in the LMS.');
     const again = await launchAs(lms.app, lms.sim, { user: peer, context: MOODLE_COURSE });
-    expect(again.path).to.match(/\/sessions$/);
+    expect(again.path).to.match(/\/dashboard$/);
     expect(await membershipOf(peer.sub, again.courseId)).to.include({ role: 'student', roleSource: 'lms' });
   });
 
