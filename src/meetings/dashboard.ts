@@ -9,9 +9,9 @@ import { FormRefusal, ForbiddenError, NotFoundError, ValidationError } from '../
 import type { Role } from '../lib/session-token.js';
 import { formatRange, wallTime } from '../lib/time.js';
 import * as q from './dashboard-queries.js';
+// Active on the Dashboard exactly when its Warmup room is open.
+import { OPENS_BEFORE_MINUTES } from './room-rules.js';
 
-/** A session is active from this many minutes before its start (the room opens then). */
-export const ACTIVE_LEAD_MINUTES = 15;
 /** Upcoming sessions on the Dashboard; the Sessions calendar shows them all. */
 export const UPCOMING_LIMIT = 10;
 const ACTIVE_LIMIT = 20;
@@ -74,7 +74,7 @@ export function mayAnswer(role: Role, session: { invitedAs: 'tutor' | 'student' 
 
 export async function loadDashboard(db: Db, viewer: Viewer, now: Date): Promise<Dashboard> {
   const owner = ownerOf(viewer);
-  const soon = new Date(now.getTime() + ACTIVE_LEAD_MINUTES * MINUTE_MS);
+  const soon = new Date(now.getTime() + OPENS_BEFORE_MINUTES * MINUTE_MS);
   const tutors = viewer.role !== 'student';
   const [active, upcoming, feedback] = await Promise.all([
     q.listActive(db, owner, now, soon, ACTIVE_LIMIT),
@@ -105,7 +105,7 @@ async function answersOf(db: Db, rows: q.DashboardRow[]): Promise<Map<string, Re
 function toEntry(row: q.DashboardRow, role: Role, zone: string, now: Date, answers: Map<string, Record<q.RsvpResponse, number>>): DashboardEntry {
   const cancelled = row.status === 'cancelled';
   const notStarted = !cancelled && row.startedAt === null && row.startsAt > now;
-  const soon = now.getTime() + ACTIVE_LEAD_MINUTES * MINUTE_MS;
+  const soon = now.getTime() + OPENS_BEFORE_MINUTES * MINUTE_MS;
   const notOver = row.startedAt ? row.endedAt === null : row.endsAt > now;
   const active = row.status === 'scheduled' && notOver && (row.startedAt !== null || row.startsAt.getTime() <= soon);
   return {

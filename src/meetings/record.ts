@@ -11,9 +11,8 @@ import { viewerZone, type Viewer } from '../courses/service.js';
 import { ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { formatRange, wallTime } from '../lib/time.js';
 import * as q from './history-queries.js';
+import { RATING_DAYS } from './wrapup.js';
 
-/** A student may rate a session, and change their rating, for this many days after it ended. */
-export const RATING_DAYS = 7;
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
