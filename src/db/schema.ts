@@ -618,7 +618,7 @@ export const tutorBookings = pgTable(
 
 // ---- Notifications --------------------------------------------------------------------------
 
-export const messageKindEnum = pgEnum('message_kind', ['invitation', 'update', 'cancellation', 'reminder']);
+export const messageKindEnum = pgEnum('message_kind', ['invitation', 'update', 'cancellation', 'reminder', 'alert', 'alert_digest']);
 export const messageStatusEnum = pgEnum('message_status', ['queued', 'sending', 'sent', 'failed', 'skipped']);
 
 /**
@@ -677,3 +677,99 @@ export const pendingDestinations = pgTable('pending_destinations', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   createdAt: createdAt(),
 });
+
+// ---- Early Alerts (client portal) -----------------------------------------------------------
+
+export const alertKindEnum = pgEnum('alert_kind', ['low_prerequisite', 'low_mastery', 'long_session', 'frequent_subject']);
+export const alertStatusEnum = pgEnum('alert_status', ['open', 'acknowledged', 'resolved']);
+export const alertDeliveryEnum = pgEnum('alert_delivery', ['off', 'instant', 'digest']);
+
+/**
+ * An Early Alert about one student of one course, raised when a session's feedback is saved or the
+ * session ends (src/alerts). `dedupe_key` names what it is about (kind, student and occurrence; for
+ * a frequent subject request kind, student, topic and window), so raising it twice keeps one row.
+ * `facts` holds the numbers its explanation is built from (minutes, averages, counts, dates).
+ */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    courseId: uuid('course_id')
+      .notNull()
+      .references(() => courses.id, { onDelete: 'cascade' }),
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: alertKindEnum('kind').notNull(),
+    /** The session that raised it (for a frequent subject request, the one that reached the count). */
+    occurrenceId: uuid('occurrence_id').references(() => occurrences.id, { onDelete: 'cascade' }),
+    topicTagId: uuid('topic_tag_id').references(() => tags.id),
+    /** Frequent subject request: the first instant of the 7-day window. */
+    windowStart: timestamp('window_start', { withTimezone: true }),
+    facts: jsonb('facts').notNull().default({}),
+    dedupeKey: text('dedupe_key').notNull(),
+    status: alertStatusEnum('status').notNull().default('open'),
+    raisedAt: timestamp('raised_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('alerts_dedupe_idx').on(t.dedupeKey),
+    index('alerts_course_raised_idx').on(t.courseId, t.raisedAt),
+    index('alerts_student_idx').on(t.studentId),
+    index('alerts_occurrence_idx').on(t.occurrenceId),
+  ],
+);
+
+/** The audit trail of an alert: who acknowledged, resolved or reopened it, when, with which note. */
+export const alertEvents = pgTable(
+  'alert_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    alertId: uuid('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    actorId: uuid('actor_id')
+      .notNull()
+      .references(() => users.id),
+    status: alertStatusEnum('status').notNull(),
+    note: text('note').notNull().default(''),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('alert_events_alert_idx').on(t.alertId)],
+);
+
+/**
+ * How a person receives Early Alerts by email, per kind: off, at once, or in a daily digest. A
+ * person with no row has not answered the portal's first-visit question yet.
+ */
+export const alertPreferences = pgTable(
+  'alert_preferences',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: alertKindEnum('kind').notNull(),
+    delivery: alertDeliveryEnum('delivery').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.kind] })],
+);
+
+/** Which alert went to whom, and how: an instructor never receives the same alert twice. */
+export const alertDeliveries = pgTable(
+  'alert_deliveries',
+  {
+    alertId: uuid('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    delivery: alertDeliveryEnum('delivery').notNull(),
+    /** Digest: null until the day's digest took it. */
+    queuedAt: timestamp('queued_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.alertId, t.userId] }), index('alert_deliveries_pending_idx').on(t.userId, t.queuedAt)],
+);

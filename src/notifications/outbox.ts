@@ -5,7 +5,9 @@ import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { courses, outbox, users } from '../db/schema.js';
 
+/** The messages about a session; the outbox also carries Early Alerts (OutboxKind). */
 export type MessageKind = 'invitation' | 'update' | 'cancellation' | 'reminder';
+export type OutboxKind = (typeof outbox.$inferSelect)['kind'];
 export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'skipped'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 export const NO_EMAIL = 'no email on file';
@@ -13,7 +15,7 @@ export const NO_EMAIL = 'no email on file';
 export interface OutgoingMessage {
   /** Unique reason for the message, e.g. `update:${seriesId}:${sequence}:${userId}`. */
   dedupeKey: string;
-  kind: MessageKind;
+  kind: OutboxKind;
   userId: string | null;
   /** Null: stored as 'skipped' with the reason "no email on file". */
   to: string | null;
@@ -64,7 +66,7 @@ function toRow(m: OutgoingMessage): typeof outbox.$inferInsert {
 export interface DeliveryRow {
   id: string;
   createdAt: Date;
-  kind: MessageKind;
+  kind: OutboxKind;
   to: string | null;
   subject: string;
   status: MessageStatus;
