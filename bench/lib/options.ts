@@ -2,13 +2,30 @@
 //   [--warmup S] [--connections N] [--scale X] [--calls N] [--scenario NAME ...]
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['http-bare', 'ltijs-bare', 'launch', 'calendar', 'session-page', 'save-session', 'scale-out', 'hammer', 'assistant', 'conflict-check', 'conflict-check-500'] as const;
+export const SCENARIOS = [
+  'http-bare',
+  'ltijs-bare',
+  'sse-bare',
+  'launch',
+  'calendar',
+  'session-page',
+  'dashboard',
+  'save-session',
+  'scale-out',
+  'hammer',
+  'room-chat',
+  'room-streams',
+  'assistant',
+  'conflict-check',
+  'conflict-check-500',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** Names that stand for several scenarios. */
 const GROUPS: Record<string, ScenarioName[]> = {
-  references: ['http-bare', 'ltijs-bare'],
-  pages: ['calendar', 'session-page'],
+  references: ['http-bare', 'ltijs-bare', 'sse-bare'],
+  pages: ['calendar', 'session-page', 'dashboard'],
+  rooms: ['room-chat', 'room-streams'],
   availability: ['assistant', 'conflict-check', 'conflict-check-500'],
   all: [...SCENARIOS],
 };
@@ -18,7 +35,10 @@ export const REFERENCE_OF: Partial<Record<ScenarioName, ScenarioName>> = {
   launch: 'ltijs-bare',
   calendar: 'http-bare',
   'session-page': 'http-bare',
+  dashboard: 'http-bare',
   'save-session': 'http-bare',
+  'room-chat': 'sse-bare',
+  'room-streams': 'sse-bare',
   'scale-out': 'ltijs-bare',
 };
 
@@ -57,7 +77,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --calls N            measured calls of each availability scenario, after N/10 warm-up calls
                        (default 200; quick 20)
   --scenario NAME      only this scenario, repeatable or comma-separated; the references its ratio
-                       needs run too. Names: ${SCENARIOS.join(', ')}, pages, availability, references
+                       needs run too. Names: ${SCENARIOS.join(', ')}, pages, rooms, availability, references
   -h, --help           this text`;
 
 export class UsageError extends Error {}

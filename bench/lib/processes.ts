@@ -10,7 +10,7 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export interface ChildOptions {
   /** Shown in messages: "TutorKit (postgres) #1", "ltijs-bare". */
   name: string;
-  /** Script relative to the repository root, run as `node --import tsx <script>`. */
+  /** Script relative to the repository root: `node <script>` for JavaScript, `node --import tsx <script>` for TypeScript. */
   script: string;
   env: Record<string, string>;
   /** Path answered with 200 once the process is ready. */
@@ -46,7 +46,8 @@ export class ChildServer {
   static async start(options: ChildOptions): Promise<ChildServer> {
     // Only the variables a server needs: nothing of the runner's DATABASE_URL or DATA_DIR leaks in.
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: process.env.TZ ?? 'UTC', ...options.env };
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const loader = options.script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const server = new ChildServer(options, child);
     await server.#waitUntilHealthy(options.startTimeoutMs ?? 180_000);
     return server;

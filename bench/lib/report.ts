@@ -11,8 +11,12 @@ export interface ResultRow {
   /** What the row shows, e.g. "launch", "scale-out (2 instances)". */
   label: string;
   db: 'none' | 'memory' | 'pglite' | 'postgres';
-  /** "launch" rows count launches (four HTTP requests each); in-process rows, calls of a service function; the others requests. */
-  unit: 'launches' | 'requests' | 'calls';
+  /**
+   * "launch" rows count launches (four HTTP requests each); in-process rows, calls of a service
+   * function; chat rows, messages delivered to one stream (the latency is from the POST to that
+   * stream); stream rows, streams opened (the latency is the time to the first event); the others requests.
+   */
+  unit: 'launches' | 'requests' | 'calls' | 'deliveries' | 'streams';
   connections: number;
   measurement: Measurement;
   /** Bytes; the sum over instances when there are several. Null for in-process rows (the runner's memory is not the server's). */

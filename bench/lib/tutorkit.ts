@@ -9,14 +9,17 @@ import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { registerPlatform } from '../../src/courses/service.js';
 import { openDatabase, type Database, type Db } from '../../src/db/client.js';
-import { availabilityExceptions, availabilityHours, courses, memberships, occurrences, seriesInvitees, users } from '../../src/db/schema.js';
+import { availabilityExceptions, availabilityHours, courses, memberships, occurrences, outbox, seriesInvitees, users } from '../../src/db/schema.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { createLtiAdapter, registerLtijsPlatform } from '../../src/lti/provider.js';
+import { createLinks } from '../../src/notifications/links.js';
+import { queueDueReminders } from '../../src/notifications/reminders.js';
 import { PlatformSimulator, ROLES, type SimUser } from '../../test/support/platform-simulator.js';
 import { seedLarge, type SeedOptions, type SeedSummary } from '../seed-large.js';
 import type { LaunchPerson, LaunchTarget } from './load.js';
 import { ChildServer, freePort } from './processes.js';
+import { createRoomFixtures, type RoomFixtures, type RoomSizes } from './rooms.js';
 
 /** One key for every process of the run: it encrypts ltijs's stored keys, so all must agree. */
 export const BENCH_LTI_KEY = 'bench-lti-key-0123456789abcdef0123456789abcdef';
@@ -57,6 +60,8 @@ export interface Fixtures {
   pageVisitors: PageVisitor[];
   save: SaveFixture;
   hammer: HammerFixture;
+  /** LIVE 101's rooms, open now (issue 14's scenarios). */
+  rooms: RoomFixtures;
 }
 
 export interface Environment {
@@ -89,6 +94,7 @@ export interface EnvironmentOptions {
   /** How many students' tokens the page scenarios spread their requests over. */
   pageVisitors: number;
   nodeEnv: 'production' | 'development';
+  rooms: RoomSizes;
   /** Folder for V8 CPU profiles of the instances; none when absent. */
   cpuProfDir?: string;
   log: (line: string) => void;
@@ -104,9 +110,10 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<E
     let databaseEnv: Record<string, string>;
     let where: string;
     let open: () => Promise<Database>;
+    // Each instance's development mail (.eml files) goes to this folder, never into ./data.
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tutorkit-bench-'));
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     if (mode === 'pglite') {
-      const dataDir = mkdtempSync(path.join(tmpdir(), 'tutorkit-bench-'));
-      cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
       databaseEnv = { DATA_DIR: dataDir };
       where = `PGlite in ${dataDir}`;
       open = () => openDatabase({ dataDir, owner: 'bench' });
@@ -114,7 +121,7 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<E
       if (!options.pgUrl) throw new Error('postgres mode needs --pg-url or DATABASE_URL');
       const { url, drop, name } = await createThrowawayDatabase(options.pgUrl);
       cleanups.push(drop);
-      databaseEnv = { DATABASE_URL: url };
+      databaseEnv = { DATABASE_URL: url, DATA_DIR: dataDir };
       where = `PostgreSQL database ${name} at ${new URL(url).host}`;
       open = () => openDatabase({ url });
     }
@@ -131,6 +138,7 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<E
       log(`Seeded ${seed.occurrences.toLocaleString('en-US')} occurrences in ${(seed.ms / 1000).toFixed(1)} s.`);
       await registerSimulator(database.db, sim);
       fixtures = await loadFixtures(database.db, seed, options);
+      await settleReminders(database.db);
     } finally {
       // PGlite belongs to one process: the runner lets go before TutorKit opens it.
       await database.close();
@@ -152,10 +160,12 @@ export async function prepareEnvironment(options: EnvironmentOptions): Promise<E
         const baseUrl = `http://127.0.0.1:${port}`;
         const server = await ChildServer.start({
           name,
-          script: 'src/server.ts',
+          // The compiled server, as `npm start` runs it (the runner builds it first: buildServer).
+          script: 'dist/server.js',
           port,
           healthPath: '/healthz',
-          nodeArgs: options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [],
+          // As `npm start` runs it.
+          nodeArgs: ['--enable-source-maps', ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [])],
           env: {
             ...databaseEnv,
             // production (as deployed) makes Express cache compiled views; LTI_KEY and BASE_URL are set.
@@ -264,7 +274,8 @@ async function loadFixtures(db: Db, seed: SeedSummary, options: EnvironmentOptio
   }));
 
   const save = await loadSaveFixture(db, seed, options.seed);
-  return { launchPeople: launchRows.map((row) => personFrom(row, ROLES.learner)), pageVisitors, save, hammer: await loadHammerFixture(db, save, options.seed) };
+  const rooms = await createRoomFixtures(db, seed.platformId, options.rooms, new Date());
+  return { launchPeople: launchRows.map((row) => personFrom(row, ROLES.learner)), pageVisitors, save, hammer: await loadHammerFixture(db, save, options.seed), rooms };
 }
 
 /** The save scenario's tutor and course, with up to 29 of the course's students (hours and all). */
@@ -343,4 +354,16 @@ async function createThrowawayDatabase(serverUrl: string): Promise<{ url: string
       }
     },
   };
+}
+
+/**
+ * The seed spans today, so its sessions of the coming hours are due for reminder emails: a fresh
+ * instance would compose and send a day's worth in its first seconds, in the middle of a
+ * measurement. They are queued here for the next two hours of the run, and marked sent.
+ */
+async function settleReminders(db: Db): Promise<void> {
+  const links = createLinks({ baseUrl: 'http://127.0.0.1', key: BENCH_LTI_KEY, from: 'bench@bench.tutorkit.test' });
+  const now = Date.now();
+  for (let minutes = 0; minutes <= 120; minutes += 5) await queueDueReminders(db, links, new Date(now + minutes * 60_000));
+  await db.update(outbox).set({ status: 'sent', sentAt: new Date() }).where(and(eq(outbox.kind, 'reminder'), eq(outbox.status, 'queued')));
 }
