@@ -297,6 +297,8 @@ export async function holdStreams(run: HoldRun): Promise<{ measurement: Measurem
     const batch = Math.max(1, Math.round(perSecond / 10));
     for (let i = 0; !until(i); i += batch) {
       const tick = performance.now();
+      // Dropped by the server since the last tick: counted before churn could reopen them.
+      countDropped();
       await Promise.all(Array.from({ length: batch }, (_, k) => work(i + k)));
       peakOpen = Math.max(peakOpen, open.size);
       await sleep(Math.max(0, 100 - (performance.now() - tick)));
